@@ -1,0 +1,71 @@
+"""The FastAPI application: one engine and one driver per process, opened in the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.errors import GraphError
+from graph.migrations import applied_versions
+from graph.queries.admin import PING
+from graph.runtime import Runtime, open_runtime
+from graph.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SeedOnStart:
+    demo: bool = False
+    scale: float = 1.0
+
+
+def create_app(
+    settings: Settings | None = None, *, seed_on_start: SeedOnStart | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as rt:
+            if seed_on_start is not None:
+                from seeds.pipeline import seed
+
+                result = await seed(rt.graph, demo=seed_on_start.demo, scale=seed_on_start.scale)
+                log.info("seeded %d elements before serving", result.elements)
+            app.state.runtime = rt
+            log.info("serving on %s", rt.engine.describe())
+            yield
+
+    app = FastAPI(
+        title="CODI network knowledge base",
+        summary="People, organizations, areas, partnerships and shared resources as one network.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.get("/health")
+    async def health(request: Request) -> JSONResponse:
+        rt: Runtime = request.app.state.runtime
+        try:
+            await rt.graph.read(PING)
+            versions = await applied_versions(rt.graph)
+        except GraphError as exc:
+            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+        return JSONResponse(
+            {
+                "status": "ok",
+                "engine": rt.engine.name,
+                "schema_version": max(versions, default=0),
+            }
+        )
+
+    from schema.app import graphql_router
+
+    app.include_router(graphql_router(settings), prefix="/graphql")
+    return app

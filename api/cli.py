@@ -1,0 +1,241 @@
+"""`kb`: seed, serve, migrate, inspect and query the knowledge graph from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.engine import EngineError
+from graph.errors import GraphError
+from graph.models import DatasetError
+from graph.runtime import Runtime, open_runtime
+from graph.settings import Settings
+
+app = typer.Typer(
+    help="Knowledge graph of CODI's community-organization network (ฐานความรู้เครือข่าย พอช.).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=False)],
+        force=True,
+    )
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return settings
+
+
+def _run(settings: Settings, work: Callable[[Runtime], Awaitable[T]], *, migrate: bool = True) -> T:
+    """Open the engine, run ``work``, close; known errors become one clear line and exit 1."""
+
+    async def main() -> T:
+        async with open_runtime(settings, apply_migrations=migrate) as rt:
+            return await work(rt)
+
+    try:
+        return asyncio.run(main())
+    except DatasetError as exc:
+        console.print(
+            f"[red]seed refused:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False
+        )
+        raise typer.Exit(1) from None
+    except (EngineError, GraphError) as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option(help="Also load the synthetic demo network.")] = False,
+    scale: Annotated[float, typer.Option(min=0.05, max=50, help="Size of the demo network.")] = 1.0,
+    random_seed: Annotated[int, typer.Option("--seed", help="Seed of the demo generator.")] = 2565,
+    data: Annotated[
+        Path | None, typer.Option(help="Folder of seed files (default: the bundled ones).")
+    ] = None,
+) -> None:
+    """Load sources, all government areas (geothai), the region and the article; idempotent."""
+    from seeds.pipeline import seed as run_seed
+    from seeds.sources import DATA_DIR
+
+    settings = _settings()
+
+    async def work(rt: Runtime) -> None:
+        with _progress() as progress:
+            tasks: dict[str, Any] = {}
+
+            def tick(dataset: str, step: str, done: int, total: int) -> None:
+                if dataset not in tasks:
+                    tasks[dataset] = progress.add_task(dataset, total=total)
+                progress.update(tasks[dataset], completed=done, description=f"{dataset}: {step}")
+
+            result = await run_seed(
+                rt.graph,
+                demo=demo,
+                scale=scale,
+                random_seed=random_seed,
+                data_dir=data or DATA_DIR,
+                progress=tick,
+            )
+        table = Table(title=f"Seeded into {rt.engine.describe()}")
+        table.add_column("dataset")
+        table.add_column("nodes", justify="right")
+        table.add_column("relationships", justify="right")
+        table.add_column("seconds", justify="right")
+        table.add_column("elements/s", justify="right")
+        for r in result.reports:
+            table.add_row(
+                r.origin,
+                f"{sum(r.nodes.values()):,}",
+                f"{sum(r.relationships.values()):,}",
+                f"{r.seconds:.1f}",
+                f"{r.per_second:,.0f}",
+            )
+        console.print(table)
+
+    _run(settings, work)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply schema migrations (constraints, indexes, full-text search); idempotent."""
+    from graph.migrations import LATEST, applied_versions
+    from graph.migrations import migrate as run_migrate
+
+    settings = _settings()
+
+    async def work(rt: Runtime) -> None:
+        applied = await run_migrate(rt.graph, rt.engine)
+        versions = await applied_versions(rt.graph)
+        for m in applied:
+            console.print(f"applied migration {m.version}: {m.name}")
+        console.print(f"schema at version {max(versions, default=0)} (latest {LATEST})")
+
+    _run(settings, work, migrate=False)
+
+
+@app.command()
+def status() -> None:
+    """Engine, schema version and counts per label."""
+    from graph.migrations import applied_versions
+    from graph.queries import admin
+
+    settings = _settings()
+
+    async def work(rt: Runtime) -> None:
+        labels = await rt.graph.read(admin.COUNT_NODES_BY_LABEL)
+        levels = await rt.graph.read(admin.COUNT_AREAS_BY_LEVEL)
+        rels = await rt.graph.read_one(admin.COUNT_RELATIONSHIPS)
+        synthetic = {r["label"]: r["count"] for r in await rt.graph.read(admin.COUNT_SYNTHETIC)}
+        versions = await applied_versions(rt.graph)
+        out.print(f"engine: {rt.engine.describe()}")
+        out.print(f"schema version: {max(versions, default=0)}")
+        table = Table()
+        table.add_column("label")
+        table.add_column("nodes", justify="right")
+        table.add_column("of which synthetic", justify="right")
+        for r in labels:
+            table.add_row(r["label"], f"{r['count']:,}", f"{synthetic.get(r['label'], '')}")
+        out.print(table)
+        out.print("areas: " + ", ".join(f"{r['level']} {r['count']:,}" for r in levels))
+        out.print(f"relationships: {(rels or {}).get('count', 0):,}")
+
+    _run(settings, work)
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    """`name=text` gives a string, `name:=json` a JSON value (number, list, ...), as in HTTPie."""
+    name, sep, raw = text.partition("=")
+    as_json = name.endswith(":")
+    name = name.removesuffix(":")
+    if not sep or not name.isidentifier():
+        raise typer.BadParameter(f"expected name=text or name:=json, got {text!r}")
+    if not as_json:
+        return name, raw
+    try:
+        return name, json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"{name}: not valid JSON ({exc.msg}): {raw!r}") from None
+
+
+@app.command()
+def query(
+    cypher: Annotated[str, typer.Argument(help="A read-only Cypher statement.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=text, or name:=json for numbers and lists."),
+    ] = None,
+) -> None:
+    """Run read-only Cypher and print the rows as JSON (writes are refused)."""
+    from graph.errors import ReadOnlyViolation
+    from graph.readonly import ensure_read_only, run_read_only
+
+    params = dict(_parse_param(p) for p in param or [])
+    try:
+        ensure_read_only(cypher)  # refuse before starting an engine
+    except ReadOnlyViolation as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    settings = _settings()
+    rows = _run(settings, lambda rt: run_read_only(rt.graph, cypher, params), migrate=False)
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default KB_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default KB_API_PORT).")] = None,
+    seed: Annotated[bool, typer.Option(help="Seed the real data before serving.")] = False,
+    demo: Annotated[bool, typer.Option(help="Seed the real data and the demo network.")] = False,
+    scale: Annotated[float, typer.Option(min=0.05, max=50)] = 1.0,
+) -> None:
+    """Serve the API (/graphql, /health) on the configured engine."""
+    import uvicorn
+
+    from api.app import SeedOnStart, create_app
+
+    settings = _settings()
+    seed_opts = SeedOnStart(demo=demo, scale=scale) if (seed or demo) else None
+    application = create_app(settings, seed_on_start=seed_opts)
+    uvicorn.run(
+        application,
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""The knowledge graph: engines, the driver, the data contract, Cypher and migrations."""

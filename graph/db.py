@@ -1,0 +1,167 @@
+"""The one door to the database: an async ``neo4j`` driver over Bolt, whatever the engine.
+
+Every statement the application runs passes through ``Graph.read``, ``Graph.write`` or a
+``Graph.transaction()``, which is where round trips are counted (for the tests that bound them
+and for the benchmark) and where driver errors become ``graph.errors``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, AsyncTransaction
+from neo4j import exceptions as neo4j_errors
+
+from graph.engine import BoltEndpoint
+from graph.engine.dialect import Dialect
+from graph.errors import GraphUnavailable, QueryFailed
+
+# Neo4j reports hints (deprecations, unknown property names) as notifications; they are for the
+# author of a query at development time, not for the operator's log.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+
+
+@dataclass
+class RoundTrips:
+    """Counts statements sent to the engine while it is the current counter."""
+
+    count: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+_counter: ContextVar[RoundTrips | None] = ContextVar("kb_round_trips", default=None)
+
+
+@contextlib.contextmanager
+def count_round_trips() -> Iterator[RoundTrips]:
+    counter = RoundTrips()
+    token = _counter.set(counter)
+    try:
+        yield counter
+    finally:
+        _counter.reset(token)
+
+
+def _count(query: str) -> None:
+    counter = _counter.get()
+    if counter is not None:
+        counter.count += 1
+        counter.statements.append(query.strip().split("\n", 1)[0][:80])
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        return GraphUnavailable(f"the graph engine is unreachable: {exc}")
+    if isinstance(exc, neo4j_errors.AuthError):
+        return GraphUnavailable(f"the graph engine refused the credentials: {exc.message}")
+    if isinstance(exc, neo4j_errors.Neo4jError):
+        message = (exc.message or str(exc)).strip().splitlines()[0]
+        return QueryFailed(message, exc.code)
+    return exc
+
+
+class Tx:
+    """An open write transaction; statements run in it commit or roll back together."""
+
+    def __init__(self, tx: AsyncTransaction | AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        _count(query)
+        try:
+            result = await self._tx.run(query, params)
+            return await result.data()
+        except neo4j_errors.Neo4jError as exc:
+            raise _translate(exc) from exc
+
+
+class Graph:
+    """One driver per process, opened at start-up and passed down."""
+
+    def __init__(self, driver: AsyncDriver, database: str, dialect: Dialect, engine: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.dialect = dialect
+        self.engine = engine
+
+    @classmethod
+    async def connect(cls, endpoint: BoltEndpoint, dialect: Dialect, engine: str) -> Graph:
+        driver = AsyncGraphDatabase.driver(
+            endpoint.uri,
+            auth=(endpoint.user, endpoint.password),
+            max_connection_pool_size=64,
+            connection_acquisition_timeout=30,
+        )
+        try:
+            await driver.verify_connectivity()
+        except Exception as exc:
+            await driver.close()
+            raise _translate(exc) from exc
+        return cls(driver, endpoint.database, dialect, engine)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+    ) -> list[Row]:
+        """Run one read statement in an auto-commit transaction and return its rows."""
+        _count(query)
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(query, dict(params or {}, **kw))
+                return await result.data()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    async def read_one(
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+    ) -> Row | None:
+        rows = await self.read(query, params, **kw)
+        return rows[0] if rows else None
+
+    async def write(
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+    ) -> list[Row]:
+        """Run one write statement in its own transaction."""
+        async with self.transaction() as tx:
+            return await tx.run(query, **dict(params or {}, **kw))
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """An explicit transaction: committed when the block ends, rolled back on any error."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                tx = await session.begin_transaction()
+                try:
+                    yield Tx(tx)
+                except BaseException:
+                    await tx.rollback()
+                    raise
+                await tx.commit()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    @contextlib.asynccontextmanager
+    async def rolled_back(self) -> AsyncIterator[Tx]:
+        """A transaction that is always rolled back: what runs in it can never be committed."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                tx = await session.begin_transaction()
+                try:
+                    yield Tx(tx)
+                finally:
+                    await tx.rollback()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc

@@ -1,0 +1,64 @@
+"""Where the graph lives: one small interface, one implementation per engine.
+
+The rest of the code talks Bolt and Cypher through ``graph.db.Graph`` and never asks which
+engine is behind it. What does differ (how to get a Bolt endpoint, how to build a full-text
+index) is here and in ``graph.engine.dialect``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from graph.engine.dialect import Dialect
+from graph.settings import Settings
+
+
+class EngineError(RuntimeError):
+    """The engine could not be started or reached; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BoltEndpoint:
+    uri: str
+    user: str
+    password: str
+    database: str
+
+    def redacted(self) -> str:
+        return f"{self.uri} (database {self.database}, user {self.user})"
+
+
+class Engine(ABC):
+    """A source of one Bolt endpoint, plus the statements only that engine understands."""
+
+    name: str
+    dialect: Dialect
+
+    @abstractmethod
+    def start(self) -> BoltEndpoint:
+        """Make the engine reachable and return where; idempotent."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Release what ``start`` took; safe to call twice."""
+
+    @abstractmethod
+    def run_admin(self, statement: str) -> None:
+        """Run one statement in the engine's own admin language (DDL Cypher cannot express)."""
+
+    def describe(self) -> str:
+        return self.name
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    if settings.engine_kind == "neo4j":
+        from graph.engine.neo4j import Neo4jEngine
+
+        return Neo4jEngine(settings)
+    from graph.engine.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(settings)
+
+
+__all__ = ["BoltEndpoint", "Engine", "EngineError", "engine_from_settings"]

@@ -1,0 +1,317 @@
+"""The default engine: an ArcadeDB server inside this Python process, reached over Bolt.
+
+ArcadeDB allows one process per data directory. The process that takes the directory's lock
+starts the server and publishes its Bolt address in ``runtime.json``; any other ``kb`` process
+started on the same directory (a CLI command while ``kb serve`` runs) finds that address and
+talks to the running server instead of failing.
+
+Files in the data directory::
+
+    secret         generated root password (mode 0600), created once
+    kb.lock        flock held by the owning process; holds its pid
+    runtime.json   Bolt and HTTP ports of the running server (mode 0600)
+    arcadedb/      the server's root: databases, config
+    logs/          the engine's own log (Java logging is routed here, not to the terminal)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import psutil
+
+from graph.engine import BoltEndpoint, Engine, EngineError
+from graph.engine.dialect import ARCADEDB
+from graph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ROOT_USER = "root"
+
+# Python level -> java.util.logging level for the engine's log file.
+_JUL_LEVELS = {"DEBUG": "FINE", "INFO": "INFO", "WARNING": "WARNING", "ERROR": "SEVERE"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _describe_process(pid: int) -> str:
+    try:
+        proc = psutil.Process(pid)
+        return f"pid {pid} ({' '.join(proc.cmdline())[:200]})"
+    except psutil.Error:
+        return f"pid {pid}"
+
+
+def _first_line(exc: BaseException) -> str:
+    """A Java exception's message without its stack trace."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class EmbeddedEngine(Engine):
+    name = "embedded"
+    dialect = ARCADEDB
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.dir = settings.data_dir.expanduser().resolve()
+        self.database = settings.embedded_database
+        self.mode: str | None = None  # "owner" or "attached" once started
+        self._endpoint: BoltEndpoint | None = None
+        self._http_port: int | None = None
+        self._lock_file: IO[str] | None = None
+        self._server: Any = None
+
+    # -- paths -----------------------------------------------------------------------------------
+    @property
+    def secret_path(self) -> Path:
+        return self.dir / "secret"
+
+    @property
+    def runtime_path(self) -> Path:
+        return self.dir / "runtime.json"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.dir / "logs"
+
+    def describe(self) -> str:
+        where = f" ({self.mode})" if self.mode else ""
+        return f"embedded ArcadeDB at {self.dir}{where}"
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> BoltEndpoint:
+        if self._endpoint is not None:
+            return self._endpoint
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        password = self._password()
+        lock = (self.dir / "kb.lock").open("a+")
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            return self._attach(password)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        self._lock_file = lock
+        try:
+            self._endpoint = self._start_server(password)
+        except BaseException:
+            self._release_lock()
+            raise
+        self.mode = "owner"
+        return self._endpoint
+
+    def stop(self) -> None:
+        if self.mode == "owner":
+            with contextlib.suppress(FileNotFoundError):
+                self.runtime_path.unlink()
+            if self._server is not None:
+                try:
+                    self._server.stop()
+                except Exception as exc:  # the engine is going away either way
+                    log.warning("embedded engine did not stop cleanly: %s", _first_line(exc))
+                self._server = None
+            self._release_lock()
+        self.mode = None
+        self._endpoint = None
+
+    def run_admin(self, statement: str) -> None:
+        """Run one ArcadeDB SQL command through the server's HTTP API (loopback, root)."""
+        if self._endpoint is None or self._http_port is None:
+            raise EngineError("the embedded engine is not started")
+        url = f"http://127.0.0.1:{self._http_port}/api/v1/command/{self.database}"
+        try:
+            resp = httpx.post(
+                url,
+                json={"language": "sql", "command": statement},
+                auth=(ROOT_USER, self._endpoint.password),
+                timeout=120,
+            )
+        except httpx.HTTPError as exc:
+            raise EngineError(f"embedded engine unreachable at {url}: {exc}") from exc
+        if resp.status_code != 200:
+            try:
+                detail = resp.json().get("detail") or resp.json().get("error")
+            except ValueError:
+                detail = resp.text[:300]
+            raise EngineError(f"embedded engine refused {statement!r}: {detail}")
+
+    # -- internals -------------------------------------------------------------------------------
+    def _password(self) -> str:
+        if self.secret_path.exists():
+            return self.secret_path.read_text().strip()
+        if (self.dir / "arcadedb" / "config" / "server-users.jsonl").exists():
+            raise EngineError(
+                f"{self.secret_path} is missing but {self.dir} already holds a database whose "
+                "root password was kept there; restore the file or use a new KB_DATA_DIR."
+            )
+        password = secrets.token_urlsafe(24)
+        fd = os.open(self.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(password)
+        return password
+
+    def _release_lock(self) -> None:
+        if self._lock_file is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _attach(self, password: str) -> BoltEndpoint:
+        """Another process owns the directory: use its server, or explain who holds it."""
+        deadline = time.monotonic() + self.settings.attach_wait_s
+        holder = self._lock_holder()
+        while True:
+            info = self._read_runtime()
+            if info and psutil.pid_exists(info["pid"]) and _port_open(info["bolt_port"]):
+                self.mode = "attached"
+                self._http_port = int(info["http_port"])
+                self._endpoint = BoltEndpoint(
+                    f"bolt://127.0.0.1:{info['bolt_port']}", ROOT_USER, password, self.database
+                )
+                return self._endpoint
+            if holder is not None and not psutil.pid_exists(holder):
+                raise EngineError(
+                    f"{self.dir} is locked by {holder}, which no longer exists; retry."
+                )
+            if time.monotonic() > deadline:
+                who = _describe_process(holder) if holder else "another process"
+                raise EngineError(
+                    f"The data directory {self.dir} is held by {who}, which is not serving it "
+                    "over Bolt. Wait for it to finish or stop it, or set KB_DATA_DIR to another "
+                    "directory."
+                )
+            time.sleep(0.2)
+
+    def _lock_holder(self) -> int | None:
+        try:
+            text = (self.dir / "kb.lock").read_text().strip()
+            return int(text) if text else None
+        except (OSError, ValueError):
+            return None
+
+    def _read_runtime(self) -> dict[str, Any] | None:
+        try:
+            data: dict[str, Any] = json.loads(self.runtime_path.read_text())
+            return data
+        except (OSError, ValueError):
+            return None
+
+    def _write_runtime(self, info: dict[str, Any]) -> None:
+        tmp = self.runtime_path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(info, f)
+        tmp.replace(self.runtime_path)
+
+    def _configure_java_logging(self) -> Path:
+        """Send the engine's Java logging to a file in the data directory, never the terminal."""
+        self.log_dir.mkdir(exist_ok=True)
+        props = self.log_dir / "java-logging.properties"
+        level = _JUL_LEVELS[self.settings.log_level]
+        pattern = (self.log_dir / "arcadedb.%g.log").as_posix()
+        props.write_text(
+            "handlers = java.util.logging.FileHandler\n"
+            f".level = {level}\n"
+            f"com.arcadedb.level = {level}\n"
+            "io.undertow.level = WARNING\n"
+            "org.xnio.level = WARNING\n"
+            "org.jboss.level = WARNING\n"
+            f"java.util.logging.FileHandler.level = {level}\n"
+            f"java.util.logging.FileHandler.pattern = {pattern}\n"
+            "java.util.logging.FileHandler.limit = 10000000\n"
+            "java.util.logging.FileHandler.count = 5\n"
+            "java.util.logging.FileHandler.encoding = UTF-8\n"
+            "java.util.logging.FileHandler.formatter = com.arcadedb.log.LogFormatter\n"
+        )
+        # Crash reports of the JVM go next to the log, not into the working directory.
+        os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.log_dir / "hs_err_pid%p.log"))
+        return props
+
+    def _start_server(self, password: str) -> BoltEndpoint:
+        props = self._configure_java_logging()
+        bolt_port = self.settings.bolt_port or free_port()
+        http_port = self.settings.http_port or free_port()
+        for port in (bolt_port, http_port):
+            if _port_open(port):
+                raise EngineError(f"port {port} on 127.0.0.1 is already in use")
+        started = time.monotonic()
+        try:
+            from arcadedb_embedded import jvm as arcade_jvm
+
+            arcade_jvm.start_jvm(
+                heap_size=self.settings.embedded_heap,
+                jvm_args=[
+                    f"-Djava.util.logging.config.file={props}",
+                    # The web server inside the engine still uses sun.misc.Unsafe; without
+                    # this the JVM prints a warning to the terminal at the first request.
+                    "--sun-misc-unsafe-memory-access=allow",
+                ],
+            )
+            import arcadedb_embedded
+
+            server = arcadedb_embedded.create_server(
+                root_path=str(self.dir / "arcadedb"),
+                root_password=password,
+                config={
+                    "host": self.settings.embedded_host,
+                    "http_port": http_port,
+                    "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+                    "bolt_port": bolt_port,
+                },
+            )
+            server.start()
+            self._server = server
+            server.create_database(self.database)  # opens it when it exists
+        except EngineError:
+            raise
+        except Exception as exc:
+            if self._server is not None:
+                with contextlib.suppress(Exception):
+                    self._server.stop()
+                self._server = None
+            raise EngineError(
+                f"the embedded engine did not start in {self.dir}: {_first_line(exc)} "
+                f"(details in {self.log_dir})"
+            ) from None
+        self._http_port = http_port
+        self._write_runtime(
+            {
+                "pid": os.getpid(),
+                "bolt_port": bolt_port,
+                "http_port": http_port,
+                "database": self.database,
+                "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+        )
+        log.info(
+            "embedded engine up in %.1fs: bolt://127.0.0.1:%d (logs in %s)",
+            time.monotonic() - started,
+            bolt_port,
+            self.log_dir,
+        )
+        return BoltEndpoint(f"bolt://127.0.0.1:{bolt_port}", ROOT_USER, password, self.database)

@@ -1,0 +1,72 @@
+"""Versioned schema migrations, applied in order, idempotently, at start-up and by `kb migrate`.
+
+Each migration's statements are safe to run twice (IF NOT EXISTS), and the graph records the
+versions applied in ``(:Migration {version})`` nodes, so a partly applied migration is simply
+run again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph.db import Graph
+from graph.engine import Engine
+from graph.engine.dialect import FULLTEXT_LABELS, Statement
+from graph.queries.load import RECORD_MIGRATION, SCHEMA_VERSION
+from graph.queries.schema import LOOKUP_INDEXES, UNIQUE_IDS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: Callable[[Engine], list[Statement]]
+
+
+def _cypher(texts: list[str]) -> Callable[[Engine], list[Statement]]:
+    return lambda _engine: [Statement("cypher", t) for t in texts]
+
+
+def _fulltext(engine: Engine) -> list[Statement]:
+    return [s for label in FULLTEXT_LABELS for s in engine.dialect.fulltext_ddl[label]]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "unique ids", _cypher(UNIQUE_IDS)),
+    Migration(2, "lookup indexes", _cypher(LOOKUP_INDEXES)),
+    Migration(3, "full-text search over segmented Thai names", _fulltext),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+async def applied_versions(graph: Graph) -> dict[int, str]:
+    rows = await graph.read(SCHEMA_VERSION)
+    return {int(r["version"]): r["name"] for r in rows}
+
+
+async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
+    """Apply every migration not yet recorded; return those applied now."""
+    done = await applied_versions(graph)
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        for stmt in migration.statements(engine):
+            if stmt.language == "sql":
+                engine.run_admin(stmt.text)
+            else:
+                await graph.write(stmt.text)  # type: ignore[arg-type]  # DDL from constants
+        await graph.write(
+            RECORD_MIGRATION,
+            version=migration.version,
+            name=migration.name,
+            applied_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        log.info("migration %d applied: %s", migration.version, migration.name)
+        applied.append(migration)
+    return applied

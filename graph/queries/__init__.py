@@ -1,0 +1,1 @@
+"""Every Cypher statement the application runs, as named constants, grouped by domain."""

@@ -1,0 +1,280 @@
+"""Writes: batched upserts of nodes and the relationships between them.
+
+Every statement takes its rows as ``$rows`` and is idempotent: MERGE on the stable id (or a
+relationship's key), then SET the whole property map, so a second load changes nothing. A node
+whose stored ``content_hash`` equals the new one is left untouched, so a rerun does not even
+rewrite its full-text index entries.
+Relationships that a record owns as a list (an organization's ``works_in``) are replaced as a
+set: links no longer in the data are pruned first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString
+
+# --- nodes ---------------------------------------------------------------------------------------
+
+UPSERT_SOURCES = """
+UNWIND $rows AS row
+MERGE (n:Source {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_AREAS = """
+UNWIND $rows AS row
+MERGE (n:Area {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_ORGANIZATIONS = """
+UNWIND $rows AS row
+MERGE (n:Organization {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_PEOPLE = """
+UNWIND $rows AS row
+MERGE (n:Person {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_PARTNERSHIPS = """
+UNWIND $rows AS row
+MERGE (n:Partnership {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_RESOURCES = """
+UNWIND $rows AS row
+MERGE (n:Resource {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_PLANS = """
+UNWIND $rows AS row
+MERGE (n:Plan {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_GOALS = """
+UNWIND $rows AS row
+MERGE (n:Goal {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_MECHANISMS = """
+UNWIND $rows AS row
+MERGE (n:Mechanism {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_EVENTS = """
+UNWIND $rows AS row
+MERGE (n:Event {id: row.id})
+WITH n, row
+WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
+SET n = row.props
+"""
+
+UPSERT_NODES: dict[str, LiteralString] = {
+    "Source": UPSERT_SOURCES,
+    "Area": UPSERT_AREAS,
+    "Organization": UPSERT_ORGANIZATIONS,
+    "Person": UPSERT_PEOPLE,
+    "Partnership": UPSERT_PARTNERSHIPS,
+    "Resource": UPSERT_RESOURCES,
+    "Plan": UPSERT_PLANS,
+    "Goal": UPSERT_GOALS,
+    "Mechanism": UPSERT_MECHANISMS,
+    "Event": UPSERT_EVENTS,
+}
+
+# Which of the given ids exist, per label, so each lookup is an index seek on every engine.
+EXISTING_IDS_BY_LABEL: dict[str, LiteralString] = {
+    "Source": "UNWIND $ids AS id MATCH (n:Source {id: id}) RETURN n.id AS id",
+    "Area": "UNWIND $ids AS id MATCH (n:Area {id: id}) RETURN n.id AS id",
+    "Organization": "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN n.id AS id",
+    "Person": "UNWIND $ids AS id MATCH (n:Person {id: id}) RETURN n.id AS id",
+    "Partnership": "UNWIND $ids AS id MATCH (n:Partnership {id: id}) RETURN n.id AS id",
+    "Resource": "UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN n.id AS id",
+    "Plan": "UNWIND $ids AS id MATCH (n:Plan {id: id}) RETURN n.id AS id",
+    "Goal": "UNWIND $ids AS id MATCH (n:Goal {id: id}) RETURN n.id AS id",
+    "Mechanism": "UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN n.id AS id",
+    "Event": "UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN n.id AS id",
+}
+
+# --- relationships -------------------------------------------------------------------------------
+# A relationship's statements differ only in labels, type and direction, which come from the
+# closed set of ``Link`` constants below (never from input), so they are built from templates.
+
+NODE_LABELS = frozenset(UPSERT_NODES)
+REL_TYPES = frozenset(
+    {
+        "PART_OF",
+        "LOCATED_IN",
+        "WORKS_IN",
+        "UNIT_OF",
+        "MEMBER_OF",
+        "MENTORS",
+        "PARTY_TO",
+        "COVERS",
+        "STEWARDS",
+        "SERVES",
+        "POOLED_INTO",
+        "CONTRIBUTED",
+        "ALLOCATED_TO",
+        "FOR_AREA",
+        "PRESENTED",
+        "HAS_GOAL",
+        "USES",
+        "OPERATES_IN",
+        "EMBODIED_BY",
+        "HELD_IN",
+        "ORGANIZED",
+        "ATTENDED",
+        "DECIDED",
+    }
+)
+
+_LINK_OUT = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})
+MATCH (b:{target} {{id: row.target}})
+MERGE (a)-[r:{rel}]->(b)
+SET r = row.props
+"""
+_LINK_IN = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})
+MATCH (b:{target} {{id: row.target}})
+MERGE (a)<-[r:{rel}]-(b)
+SET r = row.props
+"""
+_LINK_KEYED_OUT = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})
+MATCH (b:{target} {{id: row.target}})
+MERGE (a)-[r:{rel} {{key: row.key}}]->(b)
+SET r = row.props
+"""
+_LINK_KEYED_IN = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})
+MATCH (b:{target} {{id: row.target}})
+MERGE (a)<-[r:{rel} {{key: row.key}}]-(b)
+SET r = row.props
+"""
+_PRUNE_OUT = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})-[old:{rel}]->(x)
+WHERE NOT x.id IN row.keep
+DELETE old
+"""
+_PRUNE_IN = """
+UNWIND $rows AS row
+MATCH (a:{owner} {{id: row.owner}})<-[old:{rel}]-(x)
+WHERE NOT x.id IN row.keep
+DELETE old
+"""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relationship written from one side (the owner record) to one target label.
+
+    ``outgoing`` says whether the stored relationship points from owner to target.
+    ``keyed`` relationships (memberships, contributions) are merged by a key property, so a
+    pair of nodes may hold several; the others are one per pair and pruned as a set.
+    """
+
+    owner: str
+    rel: str
+    target: str
+    outgoing: bool = True
+    keyed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.owner not in NODE_LABELS or self.target not in NODE_LABELS:
+            raise ValueError(f"unknown label in {self}")
+        if self.rel not in REL_TYPES:
+            raise ValueError(f"unknown relationship type in {self}")
+
+    @property
+    def statement(self) -> str:
+        if self.keyed:
+            template = _LINK_KEYED_OUT if self.outgoing else _LINK_KEYED_IN
+        else:
+            template = _LINK_OUT if self.outgoing else _LINK_IN
+        return template.format(owner=self.owner, target=self.target, rel=self.rel)
+
+    @property
+    def prune_statement(self) -> str:
+        template = _PRUNE_OUT if self.outgoing else _PRUNE_IN
+        return template.format(owner=self.owner, rel=self.rel)
+
+
+AREA_PART_OF = Link("Area", "PART_OF", "Area")
+ORG_LOCATED_IN = Link("Organization", "LOCATED_IN", "Area")
+ORG_WORKS_IN = Link("Organization", "WORKS_IN", "Area")
+ORG_UNIT_OF = Link("Organization", "UNIT_OF", "Organization")
+PERSON_WORKS_IN = Link("Person", "WORKS_IN", "Area")
+PERSON_MEMBER_OF = Link("Person", "MEMBER_OF", "Organization", keyed=True)
+PERSON_MENTORS = Link("Person", "MENTORS", "Person", keyed=True)
+PARTNERSHIP_PARTIES = Link("Partnership", "PARTY_TO", "Organization", outgoing=False)
+PARTNERSHIP_COVERS = Link("Partnership", "COVERS", "Area")
+RESOURCE_STEWARDS = Link("Resource", "STEWARDS", "Organization", outgoing=False)
+RESOURCE_SERVES = Link("Resource", "SERVES", "Area")
+RESOURCE_POOLED_INTO = Link("Resource", "POOLED_INTO", "Resource")
+CONTRIBUTION = Link("Resource", "CONTRIBUTED", "Organization", outgoing=False, keyed=True)
+ALLOCATION_TO_ORG = Link("Resource", "ALLOCATED_TO", "Organization", keyed=True)
+ALLOCATION_TO_PARTNERSHIP = Link("Resource", "ALLOCATED_TO", "Partnership", keyed=True)
+PLAN_FOR_AREA = Link("Plan", "FOR_AREA", "Area")
+PLAN_PRESENTED_BY = Link("Plan", "PRESENTED", "Organization", outgoing=False)
+GOAL_OF_PLAN = Link("Goal", "HAS_GOAL", "Plan", outgoing=False)
+MECHANISM_OF_PLAN = Link("Mechanism", "USES", "Plan", outgoing=False)
+MECHANISM_OPERATES_IN = Link("Mechanism", "OPERATES_IN", "Area")
+MECHANISM_EMBODIED_BY_ORG = Link("Mechanism", "EMBODIED_BY", "Organization")
+MECHANISM_EMBODIED_BY_PARTNERSHIP = Link("Mechanism", "EMBODIED_BY", "Partnership")
+MECHANISM_EMBODIED_BY_RESOURCE = Link("Mechanism", "EMBODIED_BY", "Resource")
+EVENT_HELD_IN = Link("Event", "HELD_IN", "Area")
+EVENT_ORGANIZED_BY = Link("Event", "ORGANIZED", "Organization", outgoing=False)
+EVENT_ATTENDED_BY_PERSON = Link("Event", "ATTENDED", "Person", outgoing=False)
+EVENT_ATTENDED_BY_ORG = Link("Event", "ATTENDED", "Organization", outgoing=False)
+EVENT_DECIDED_PLAN = Link("Event", "DECIDED", "Plan")
+EVENT_DECIDED_GOAL = Link("Event", "DECIDED", "Goal")
+EVENT_DECIDED_MECHANISM = Link("Event", "DECIDED", "Mechanism")
+EVENT_DECIDED_PARTNERSHIP = Link("Event", "DECIDED", "Partnership")
+EVENT_DECIDED_RESOURCE = Link("Event", "DECIDED", "Resource")
+EVENT_DECIDED_ORGANIZATION = Link("Event", "DECIDED", "Organization")
+
+# --- schema version ------------------------------------------------------------------------------
+
+SCHEMA_VERSION = """
+MATCH (m:Migration)
+RETURN m.version AS version, m.name AS name, m.applied_at AS applied_at
+ORDER BY m.version
+"""
+
+RECORD_MIGRATION = """
+MERGE (m:Migration {version: $version})
+SET m.name = $name, m.applied_at = $applied_at
+"""

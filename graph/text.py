@@ -1,0 +1,159 @@
+"""Thai-first text handling: segmentation, romanization and the search text both engines index.
+
+Thai is written without spaces between words, and neither engine's full-text index segments it.
+So we segment once, here, with PyThaiNLP, and store the tokens space-separated in
+``search_text``; each engine indexes that with Lucene's whitespace analyzer, so both see the
+same tokens and answer the same queries the same way.
+
+What goes into ``search_text`` for a name:
+
+* its words (PyThaiNLP ``newmm``), lower-cased;
+* the name written without spaces, and every suffix of it that starts at a Thai character
+  cluster boundary, so that a prefix query finds any part of a name ("จนบุรี" in "กาญจนบุรี");
+* romanized forms (RTGS, PyThaiNLP ``royin``) of each Thai word and of the whole name, so a
+  Latin query finds Thai-only names;
+* English names, codes and aliases (short and long forms of a province group's name).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+_PUNCT = re.compile(r"[\s\"'`()\[\]{}<>.,;:!?/\\|+\-*~^&=@#$%]+")
+# Lucene query syntax characters that must be escaped inside a term.
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+# Words that people add or leave out of the same name; tolerated, never required.
+# "กลางตอนล่าง 1" and "กลางล่าง 1" name the same province group.
+OPTIONAL_WORDS = frozenset(
+    {"กลุ่ม", "จังหวัด", "ตอน", "ภาค", "อำเภอ", "ตำบล", "เขต", "แขวง", "the", "of", "group"}
+)
+MIN_SUFFIX_CLUSTERS = 2
+MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
+
+
+def normalize(text: str) -> str:
+    """NFC, Thai normalization (PyThaiNLP), lower case, single spaces."""
+    from pythainlp.util import normalize as thai_normalize
+
+    text = unicodedata.normalize("NFC", text)
+    text = thai_normalize(text)
+    return " ".join(text.lower().split())
+
+
+def has_thai(text: str) -> bool:
+    return bool(_THAI.search(text))
+
+
+@lru_cache(maxsize=200_000)
+def words(text: str) -> tuple[str, ...]:
+    """Segment into words: PyThaiNLP for Thai runs, plain splitting for the rest."""
+    from pythainlp.tokenize import word_tokenize
+
+    out: list[str] = []
+    for chunk in _PUNCT.split(normalize(text)):
+        if not chunk:
+            continue
+        if has_thai(chunk):
+            out.extend(w for w in word_tokenize(chunk, engine="newmm", keep_whitespace=False) if w)
+        else:
+            out.extend(_LATIN_WORD.findall(chunk))
+    return tuple(w for w in (w.strip() for w in out) if w and not _PUNCT.fullmatch(w))
+
+
+@lru_cache(maxsize=200_000)
+def romanize(word: str) -> str:
+    """RTGS romanization of a Thai word (PyThaiNLP royin); Latin text passes through."""
+    if not has_thai(word):
+        return word
+    from pythainlp.transliterate import romanize as thai_romanize
+
+    return "".join(_LATIN_WORD.findall(thai_romanize(word, engine="royin").lower()))
+
+
+def romanize_name(name: str) -> str:
+    """A readable romanized form of a Thai name, word groups kept apart by spaces."""
+    parts = []
+    for chunk in name.split():
+        r = "".join(romanize(w) for w in words(chunk))
+        if r:
+            parts.append(r.capitalize())
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=100_000)
+def _cluster_suffixes(compact: str) -> tuple[str, ...]:
+    from pythainlp.tokenize import subword_tokenize
+
+    if len(compact) > MAX_SUFFIX_SOURCE:
+        return ()
+    clusters = subword_tokenize(compact, engine="tcc")
+    return tuple("".join(clusters[i:]) for i in range(1, len(clusters) - MIN_SUFFIX_CLUSTERS + 1))
+
+
+@lru_cache(maxsize=200_000)
+def name_terms(name: str) -> tuple[str, ...]:
+    """Every index term for one written name."""
+    norm = normalize(name)
+    terms: list[str] = []
+    ws = words(norm)
+    terms.extend(ws)
+    compact = "".join(norm.split())
+    terms.append(compact)
+    if has_thai(compact):
+        terms.extend(_cluster_suffixes(compact))
+        terms.extend(romanize(w) for w in ws)
+        terms.append("".join(romanize(w) for w in ws))
+    else:
+        terms.append("".join(ws))
+    return tuple(t for t in terms if t)
+
+
+def search_text(names: Iterable[str | None], codes: Iterable[str | None] = ()) -> str:
+    """The text stored in ``search_text``: unique terms, space-separated, in a stable order."""
+    seen: dict[str, None] = {}
+    for name in names:
+        if name:
+            for t in name_terms(name):
+                seen.setdefault(_escape_space(t), None)
+    for code in codes:
+        if code:
+            seen.setdefault(_escape_space(normalize(code)), None)
+    return " ".join(seen)
+
+
+def _escape_space(term: str) -> str:
+    return term.replace(" ", "")
+
+
+def lucene_term(term: str) -> str:
+    return _LUCENE_SPECIAL.sub(r"\\\1", term)
+
+
+def lucene_query(query: str) -> str | None:
+    """A Lucene query for a user's search text: all words required (the last as a prefix),
+    OR the whole text as a prefix of any indexed term. None if nothing is searchable."""
+    ws = [w for w in words(query) if w]
+    required = [w for w in ws if w not in OPTIONAL_WORDS] or ws
+    if not required:
+        return None
+    clauses = []
+    parts = []
+    for i, w in enumerate(required):
+        term = lucene_term(w)
+        if i == len(required) - 1:
+            parts.append(f"+({term} OR {term}*)")
+        elif not has_thai(w) and len(w) >= 5:
+            parts.append(f"+({term} OR {term}~1)")
+        else:
+            parts.append(f"+{term}")
+    clauses.append("(" + " ".join(parts) + ")")
+    compact = "".join(normalize(query).split())
+    if compact:
+        clauses.append(lucene_term(compact) + "*")
+    return " OR ".join(clauses)

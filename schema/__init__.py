@@ -1,0 +1,1 @@
+"""The GraphQL shape (Strawberry): types built from graph models, queries, dataloaders, limits."""

@@ -1,0 +1,112 @@
+"""`kb seed`: sources, geothai areas, the region and the article, and optionally the demo network.
+
+All seed files are validated together before anything is written, then written in one
+transaction: a bad record anywhere leaves the graph as it was and is named in the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.db import Graph
+from graph.load import LoadReport, Progress, existing_ids, load_dataset
+from graph.models import Dataset, DatasetError, Problem
+from seeds.sources import (
+    DATA_DIR,
+    GEOTHAI_SOURCE,
+    geothai_dataset,
+    geothai_version,
+    load_file,
+    province_groups,
+)
+
+SEED_FILES = ("sources.yaml", "regions.yaml", "article.yaml")
+
+
+@dataclass
+class SeedResult:
+    reports: list[LoadReport] = field(default_factory=list)
+
+    @property
+    def elements(self) -> int:
+        return sum(r.elements for r in self.reports)
+
+
+def base_datasets(data_dir: Path = DATA_DIR) -> list[Dataset]:
+    """Every seed file and the geothai areas, each validated on its own."""
+    sources = load_file(data_dir / "sources.yaml")
+    sources = sources.model_copy(
+        update={
+            "sources": [
+                s.model_copy(update={"version": geothai_version()}) if s.id == GEOTHAI_SOURCE else s
+                for s in sources.sources
+            ]
+        }
+    )
+    parent, group_sources, _ = province_groups(data_dir / "regions.yaml")
+    regions = load_file(data_dir / "regions.yaml")
+    article = load_file(data_dir / "article.yaml")
+    return [sources, geothai_dataset(parent, group_sources), regions, article]
+
+
+def demo_groups(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
+    _, _, memberships = province_groups(data_dir / "regions.yaml")
+    return {m.group: list(m.provinces) for m in memberships}
+
+
+def check_together(datasets: Sequence[Dataset], existing: set[str]) -> None:
+    """Check each dataset against the ids of the others and of the graph; names every file."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for ds in datasets:
+        for i in ds.node_ids():
+            if i in owner and owner[i] != ds.origin:
+                problems.append(Problem(ds.origin, i, "id", f"also defined in {owner[i]}"))
+            owner.setdefault(i, ds.origin)
+    all_ids = set(owner) | existing
+    for ds in datasets:
+        try:
+            ds.check(all_ids)
+        except DatasetError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DatasetError(problems)
+
+
+def merge(datasets: Sequence[Dataset], origin: str) -> Dataset:
+    return Dataset(
+        origin=origin,
+        **{s: [r for ds in datasets for r in getattr(ds, s)] for s in Dataset.SECTIONS},
+    )
+
+
+async def seed(
+    graph: Graph,
+    *,
+    demo: bool = False,
+    scale: float = 1.0,
+    random_seed: int = 2565,
+    data_dir: Path = DATA_DIR,
+    progress: Progress | None = None,
+) -> SeedResult:
+    datasets = base_datasets(data_dir)
+    if demo:
+        from seeds.demo import generate_demo
+
+        datasets.append(
+            generate_demo(scale=scale, seed=random_seed, province_groups=demo_groups(data_dir))
+        )
+    external = set().union(*(ds.external_references() for ds in datasets))
+    check_together(datasets, await existing_ids(graph, external))
+    result = SeedResult()
+    # The real data and the demo are two transactions: the demo can be regenerated at another
+    # scale without touching the facts.
+    base = merge(datasets[:4], "seed files + geothai")
+    result.reports.append(await load_dataset(graph, base, progress=progress, checked=True))
+    if demo:
+        result.reports.append(
+            await load_dataset(graph, datasets[4], progress=progress, checked=True)
+        )
+    return result

@@ -1,0 +1,129 @@
+"""Fixtures: the same seeded graph on every engine under test, and the app served over HTTP.
+
+Every test that touches data runs once per engine: the embedded engine always, and Neo4j when
+``KB_TEST_NEO4J_URI`` (with ``KB_TEST_NEO4J_PASSWORD``) names a server. Without it the Neo4j
+variants are reported as skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+
+from graph.engine.embedded import free_port
+from graph.runtime import Runtime, open_runtime
+from graph.settings import Settings
+from seeds.pipeline import SeedResult, seed
+
+NEO4J_URI = os.environ.get("KB_TEST_NEO4J_URI")
+NEO4J_PASSWORD = os.environ.get("KB_TEST_NEO4J_PASSWORD", "")
+DEMO_SCALE = 0.5
+
+ENGINES = [
+    pytest.param("embedded", id="embedded"),
+    pytest.param(
+        "neo4j",
+        id="neo4j",
+        marks=pytest.mark.skipif(
+            not NEO4J_URI, reason="Neo4j run skipped: KB_TEST_NEO4J_URI is not set"
+        ),
+    ),
+]
+
+WIPE_BATCH = "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+
+
+@dataclass
+class EngineUnderTest:
+    name: str
+    settings: Settings
+    runtime: Runtime
+    env: dict[str, str]  # environment for a `kb` subprocess that must reach the same engine
+    seeded: SeedResult
+
+    @property
+    def graph(self):  # type: ignore[no-untyped-def]
+        return self.runtime.graph
+
+
+def settings_for(engine: str, data_dir: Path) -> tuple[Settings, dict[str, str]]:
+    base_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("KB_") or k.startswith("KB_TEST_")
+    }
+    if engine == "embedded":
+        env = {**base_env, "KB_DATA_DIR": str(data_dir), "KB_EMBEDDED_HEAP": "1g"}
+        return Settings(data_dir=data_dir, embedded_heap="1g", _env_file=None), env  # type: ignore[call-arg]
+    env = {
+        **base_env,
+        "KB_NEO4J_URI": NEO4J_URI or "",
+        "KB_NEO4J_PASSWORD": NEO4J_PASSWORD,
+        "KB_DATA_DIR": str(data_dir),
+    }
+    return (
+        Settings(
+            neo4j_uri=NEO4J_URI, neo4j_password=NEO4J_PASSWORD, data_dir=data_dir, _env_file=None
+        ),  # type: ignore[call-arg]
+        env,
+    )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session", params=ENGINES)
+async def kb(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[EngineUnderTest]:
+    """A freshly seeded graph (real data and a small demo network) on one engine."""
+    name = request.param
+    settings, env = settings_for(name, tmp_path_factory.mktemp(f"kb-{name}"))
+    async with open_runtime(settings, apply_migrations=False) as rt:
+        if name == "neo4j":
+            while (await rt.graph.write(WIPE_BATCH))[0]["deleted"]:
+                pass
+        from graph.migrations import migrate
+
+        await migrate(rt.graph, rt.engine)
+        seeded = await seed(rt.graph, demo=True, scale=DEMO_SCALE)
+        yield EngineUnderTest(name, settings, rt, env, seeded)
+
+
+@pytest.fixture(scope="session")
+def api(kb: EngineUnderTest) -> Iterator[str]:
+    """The app, served by uvicorn over real HTTP on the engine under test; yields its URL."""
+    from api.app import create_app
+
+    port = free_port()
+    app = create_app(kb.settings)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{kb.name}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def http(api: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api, timeout=60) as client:
+        yield client
+
+
+def gql(client: httpx.Client, query: str, variables: dict | None = None, **kw) -> dict:  # type: ignore[type-arg]
+    """POST a GraphQL request; return the JSON body (data and errors)."""
+    resp = client.post("/graphql", json={"query": query, "variables": variables or {}}, **kw)
+    assert resp.status_code in (200, 400), resp.text
+    return resp.json()

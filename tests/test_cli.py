@@ -1,0 +1,87 @@
+"""`kb query` is a read-only console; `kb status` reports the engine and counts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.errors import ReadOnlyViolation
+from graph.readonly import ensure_read_only, run_read_only
+from tests.conftest import EngineUnderTest
+from tests.test_engine import _kb
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "MATCH (n) DETACH DELETE n",
+        "CREATE (:Area {id: 'x'})",
+        "MATCH (a:Area) SET a.name_th = 'x'",
+        "match (a:Area) remove a.name_en",
+        "MERGE (x:Person {id: 'p'})",
+        "DROP INDEX area_level",
+        "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+        "CALL db.createLabel('X')",
+        "MATCH (a) WITH a CALL { WITH a DELETE a } RETURN 1",
+    ],
+)
+def test_writes_are_refused_before_running(statement: str) -> None:
+    with pytest.raises(ReadOnlyViolation):
+        ensure_read_only(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "MATCH (a:Area {name_th: 'CREATE'}) RETURN a",  # the word inside a string is data
+        "MATCH (a:Area) // delete nothing\nRETURN count(a)",
+        "CALL db.labels()",
+        "SHOW INDEXES",
+        "MATCH (a:Area) WHERE a.code STARTS WITH '71' RETURN a.offset_set",
+    ],
+)
+def test_reads_pass(statement: str) -> None:
+    ensure_read_only(statement)
+
+
+async def test_nothing_is_committed_even_if_a_write_slipped_through(kb: EngineUnderTest) -> None:
+    """run_read_only always rolls back: prove it with a statement that bypasses the check."""
+    from graph.db import Graph
+
+    graph: Graph = kb.graph
+    async with graph.rolled_back() as tx:
+        await tx.run("CREATE (:Area {id: 'area:zz-rolled-back', code: 'zz-rb'})")
+    assert await graph.read("MATCH (a:Area {id: 'area:zz-rolled-back'}) RETURN a.id") == []
+    rows = await run_read_only(graph, "MATCH (a:Area {code: $c}) RETURN a.id AS id", {"c": "71"})
+    assert rows == [{"id": "area:71"}]
+
+
+def test_cli_refuses_writes_with_a_clear_message(kb: EngineUnderTest) -> None:
+    done = _kb(kb.env, "query", "MATCH (n) DETACH DELETE n")
+    assert done.returncode == 2
+    assert "read-only" in done.stderr and "DETACH" in done.stderr
+
+
+def test_cli_status_counts(kb: EngineUnderTest) -> None:
+    done = _kb(kb.env, "status")
+    assert done.returncode == 0, done.stderr
+    assert "subdistrict 7,436" in done.stdout.replace("\n", " ")
+    assert kb.name in done.stdout.lower() or "arcadedb" in done.stdout.lower()
+
+
+def test_cli_query_counts_areas(kb: EngineUnderTest) -> None:
+    done = _kb(
+        kb.env,
+        "query",
+        "MATCH (a:Area) WHERE a.level IN $levels RETURN a.level AS level, count(*) AS n "
+        "ORDER BY level",
+        "--param",
+        'levels:=["province", "district", "subdistrict"]',
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {"level": "district", "n": 928},
+        {"level": "province", "n": 77},
+        {"level": "subdistrict", "n": 7436},
+    ]

@@ -1,0 +1,120 @@
+"""The embedded engine: loopback only, a generated secret, one owner per data directory."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import psutil
+import pytest
+
+from graph.migrations import LATEST, applied_versions, migrate
+from tests.conftest import EngineUnderTest
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def _embedded_only(kb: EngineUnderTest) -> None:
+    if kb.name != "embedded":
+        pytest.skip("about the embedded engine only")
+
+
+def test_secret_and_runtime_files_are_private(kb: EngineUnderTest) -> None:
+    _embedded_only(kb)
+    data = kb.settings.data_dir
+    for name in ("secret", "runtime.json"):
+        mode = stat.S_IMODE((data / name).stat().st_mode)
+        assert mode == 0o600, f"{name} has mode {oct(mode)}"
+    secret = (data / "secret").read_text().strip()
+    assert len(secret) >= 24
+
+
+def test_engine_listens_on_loopback_only(kb: EngineUnderTest) -> None:
+    _embedded_only(kb)
+    info = json.loads((kb.settings.data_dir / "runtime.json").read_text())
+    assert info["pid"] == os.getpid()
+    mine = psutil.Process().net_connections(kind="tcp")
+    listening = {c.laddr.port: c.laddr.ip for c in mine if c.status == psutil.CONN_LISTEN}
+    for port in (info["bolt_port"], info["http_port"]):
+        assert port in listening, (port, listening)
+        ip = ipaddress.ip_address(listening[port])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped  # the JVM binds 127.0.0.1 through an IPv6 socket
+        assert ip == ipaddress.ip_address("127.0.0.1"), (port, listening)
+
+
+def _kb(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+def test_cli_talks_to_the_running_server_instead_of_failing(kb: EngineUnderTest) -> None:
+    """While this process owns the data directory, a `kb` command attaches to its server."""
+    done = _kb(kb.env, "query", "MATCH (a:Area {code: $c}) RETURN a.name_en AS name", "-p", "c=71")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"name": "Kanchanaburi"}]
+    if kb.name == "embedded":
+        assert "attached" in done.stderr or "127.0.0.1" in done.stderr or done.stderr == ""
+
+
+def test_a_directory_held_by_another_process_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "held"
+    data.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import fcntl, os, time
+                f = open({str(data / "kb.lock")!r}, "a+")
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+                f.write(str(os.getpid())); f.flush()
+                print("locked", flush=True)
+                time.sleep(120)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | {
+            "KB_DATA_DIR": str(data),
+            "KB_ATTACH_WAIT_S": "1",
+        }
+        done = _kb(env, "status")
+        assert done.returncode == 1
+        assert f"pid {holder.pid}" in done.stderr
+        assert "held by" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert "\tat com." not in done.stderr and "Exception" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+async def test_migrations_are_recorded_and_idempotent(kb: EngineUnderTest) -> None:
+    assert sorted(await applied_versions(kb.graph)) == list(range(1, LATEST + 1))
+    assert await migrate(kb.graph, kb.runtime.engine) == []
+    indexes = await kb.graph.read("SHOW INDEXES YIELD name, type RETURN name, type")
+    names = {r["name"] for r in indexes}
+    for label in ("Area", "Organization", "Person"):
+        assert kb.runtime.engine.dialect.fulltext_index_name(label) in names
+    constraints = await kb.graph.read("SHOW CONSTRAINTS YIELD name RETURN name")
+    assert {"area_id", "area_code", "person_id", "organization_id"} <= {
+        r["name"] for r in constraints
+    }
