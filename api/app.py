@@ -49,6 +49,22 @@ def create_app(
         lifespan=lifespan,
     )
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with its traceback here; the client gets a code, never the details.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {
+                "errors": [
+                    {
+                        "message": "Unexpected error.",
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                    }
+                ]
+            },
+            status_code=500,
+        )
+
     @app.get("/health")
     async def health(request: Request) -> JSONResponse:
         rt: Runtime = request.app.state.runtime

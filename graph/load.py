@@ -363,10 +363,10 @@ async def load_dataset(
         for step in steps:
             for batch in _chunks(step.rows, batch_size):
                 if tx is not None:
-                    await tx.run(step.statement, rows=batch)  # type: ignore[arg-type]
+                    await tx.run(step.statement, rows=batch)
                 else:
                     async with graph.transaction() as own:
-                        await own.run(step.statement, rows=batch)  # type: ignore[arg-type]
+                        await own.run(step.statement, rows=batch)
                 report.statements += 1
                 done += len(batch)
                 if progress:

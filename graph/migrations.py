@@ -60,7 +60,7 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
             if stmt.language == "sql":
                 engine.run_admin(stmt.text)
             else:
-                await graph.write(stmt.text)  # type: ignore[arg-type]  # DDL from constants
+                await graph.write(stmt.text)  # DDL from the constants above
         await graph.write(
             RECORD_MIGRATION,
             version=migration.version,

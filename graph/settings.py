@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2, le=50)
     max_query_tokens: int = Field(default=2_000, ge=100)
     max_aliases: int = Field(default=30, ge=1)
+    max_query_cost: int = Field(default=20_000, ge=10)
     max_hops: int = Field(default=4, ge=1, le=6)
     request_timeout_s: float = Field(default=10.0, gt=0)
     # Callers presenting this token (Authorization: Bearer ...) may see personal contact data.

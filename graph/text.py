@@ -27,6 +27,7 @@ _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _PUNCT = re.compile(r"[\s\"'`()\[\]{}<>.,;:!?/\\|+\-*~^&=@#$%]+")
 # Lucene query syntax characters that must be escaped inside a term.
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_WILDCARD = re.compile(r"[*?]")
 
 # Words that people add or leave out of the same name; tolerated, never required.
 # "กลางตอนล่าง 1" and "กลางล่าง 1" name the same province group.
@@ -35,14 +36,17 @@ OPTIONAL_WORDS = frozenset(
 )
 MIN_SUFFIX_CLUSTERS = 2
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
+FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, never fuzzily
+FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
 
 
 def normalize(text: str) -> str:
     """NFC, Thai normalization (PyThaiNLP), lower case, single spaces."""
     from pythainlp.util import normalize as thai_normalize
+    from pythainlp.util import thai_digit_to_arabic_digit
 
     text = unicodedata.normalize("NFC", text)
-    text = thai_normalize(text)
+    text = thai_digit_to_arabic_digit(thai_normalize(text))
     return " ".join(text.lower().split())
 
 
@@ -135,9 +139,23 @@ def lucene_term(term: str) -> str:
     return _LUCENE_SPECIAL.sub(r"\\\1", term)
 
 
-def lucene_query(query: str) -> str | None:
-    """A Lucene query for a user's search text: all words required (the last as a prefix),
-    OR the whole text as a prefix of any indexed term. None if nothing is searchable."""
+def fuzzy_word(word: str) -> bool:
+    """Whether a query word may match with one slip: Latin, 5 to 40 letters, not a number
+    (a code one digit off is another place, not a typo)."""
+    return (
+        FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH
+        and not has_thai(word)
+        and not word.isdigit()
+    )
+
+
+def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
+    """A Lucene query for a user's search text: all words required (the last also as a prefix;
+    with ``fuzzy``, Latin words of five letters or more also with one slip), OR the whole text
+    as a prefix of any indexed term. None if nothing is searchable.
+
+    Fuzzy terms cost far more than exact and prefix ones on the embedded engine (tens of
+    milliseconds over the area index), so a caller may ask without them first."""
     ws = [w for w in words(query) if w]
     required = [w for w in ws if w not in OPTIONAL_WORDS] or ws
     if not required:
@@ -146,14 +164,17 @@ def lucene_query(query: str) -> str | None:
     parts = []
     for i, w in enumerate(required):
         term = lucene_term(w)
+        slip = f" OR {term}~1" if fuzzy and fuzzy_word(w) else ""
         if i == len(required) - 1:
-            parts.append(f"+({term} OR {term}*)")
-        elif not has_thai(w) and len(w) >= 5:
-            parts.append(f"+({term} OR {term}~1)")
+            parts.append(f"+({term} OR {term}*{slip})")
+        elif slip:
+            parts.append(f"+({term}{slip})")
         else:
             parts.append(f"+{term}")
     clauses.append("(" + " ".join(parts) + ")")
-    compact = "".join(normalize(query).split())
+    # Without wildcard characters: Lucene refuses a prefix query that starts with "*", even an
+    # escaped one, unless leading wildcards are allowed (Neo4j allows them, ArcadeDB does not).
+    compact = _WILDCARD.sub("", "".join(normalize(query).split()))
     if compact:
         clauses.append(lucene_term(compact) + "*")
     return " OR ".join(clauses)

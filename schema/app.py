@@ -1,21 +1,78 @@
-"""The /graphql router."""
+"""The GraphQL schema with its limits, and the /graphql router (GraphiQL in the browser)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionResult
 
 from graph.settings import Settings
 from schema.context import context_getter
+from schema.errors import classify
+from schema.limits import DatabaseRoundTrips, QueryCost
+from schema.query import Query
+
+log = logging.getLogger(__name__)
 
 
-@strawberry.type
-class Query:
-    @strawberry.field
-    def ping(self) -> str:
-        return "pong"
+class KBSchema(strawberry.Schema):
+    """The schema, with two policies applied to every operation's result: a time limit
+    (TIMEOUT after ``timeout`` seconds) and error codes on every error (schema.errors)."""
+
+    def __init__(self, *args: Any, timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout = timeout
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
+        except TimeoutError:
+            log.warning("GraphQL operation cancelled after %.1fs", self.timeout)
+            error = GraphQLError(
+                f"the query took longer than the {self.timeout:g} s this server allows",
+                extensions={"code": "TIMEOUT"},
+            )
+            return ExecutionResult(data=None, errors=[error])
+        if result.errors:
+            result.errors = [classify(e) for e in result.errors]
+        return result
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Logged by ``classify`` instead: only unexpected errors, once, with their traceback."""
 
 
-def graphql_router(settings: Settings) -> GraphQLRouter:
-    schema = strawberry.Schema(query=Query)
-    return GraphQLRouter(schema, context_getter=context_getter(settings))
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return KBSchema(
+        query=Query,
+        timeout=settings.request_timeout_s,
+        # Factories, so that every operation gets fresh extension instances.
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: QueryCost(
+                max_cost=settings.max_query_cost, max_page_size=settings.max_page_size
+            ),
+            DatabaseRoundTrips,
+        ],
+    )
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:
+    return GraphQLRouter(
+        build_schema(settings), context_getter=context_getter(settings), graphql_ide="graphiql"
+    )

@@ -20,13 +20,15 @@ import pytest_asyncio
 import uvicorn
 
 from graph.engine.embedded import free_port
+from graph.models import Dataset
 from graph.runtime import Runtime, open_runtime
 from graph.settings import Settings
 from seeds.pipeline import SeedResult, seed
 
 NEO4J_URI = os.environ.get("KB_TEST_NEO4J_URI")
 NEO4J_PASSWORD = os.environ.get("KB_TEST_NEO4J_PASSWORD", "")
-DEMO_SCALE = 0.5
+DEMO_SCALE = 1.0
+CONTACT_TOKEN = "test-contact-token"
 
 ENGINES = [
     pytest.param("embedded", id="embedded"),
@@ -61,19 +63,27 @@ def settings_for(engine: str, data_dir: Path) -> tuple[Settings, dict[str, str]]
     }
     if engine == "embedded":
         env = {**base_env, "KB_DATA_DIR": str(data_dir), "KB_EMBEDDED_HEAP": "1g"}
-        return Settings(data_dir=data_dir, embedded_heap="1g", _env_file=None), env  # type: ignore[call-arg]
+        settings = Settings(
+            data_dir=data_dir,
+            embedded_heap="1g",
+            contact_token=CONTACT_TOKEN,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        return settings, env
     env = {
         **base_env,
         "KB_NEO4J_URI": NEO4J_URI or "",
         "KB_NEO4J_PASSWORD": NEO4J_PASSWORD,
         "KB_DATA_DIR": str(data_dir),
     }
-    return (
-        Settings(
-            neo4j_uri=NEO4J_URI, neo4j_password=NEO4J_PASSWORD, data_dir=data_dir, _env_file=None
-        ),  # type: ignore[call-arg]
-        env,
+    settings = Settings(
+        neo4j_uri=NEO4J_URI,
+        neo4j_password=NEO4J_PASSWORD,
+        data_dir=data_dir,
+        contact_token=CONTACT_TOKEN,
+        _env_file=None,  # type: ignore[call-arg]
     )
+    return settings, env
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", params=ENGINES)
@@ -122,8 +132,30 @@ def http(api: str) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture(scope="session")
+def demo() -> Dataset:
+    """The demo network as generated (deterministic): the oracle the API answers are checked
+    against, computed in Python, independently of any Cypher."""
+    from seeds.demo import generate_demo
+    from seeds.pipeline import demo_groups
+
+    return generate_demo(scale=DEMO_SCALE, seed=2565, province_groups=demo_groups())
+
+
 def gql(client: httpx.Client, query: str, variables: dict | None = None, **kw) -> dict:  # type: ignore[type-arg]
-    """POST a GraphQL request; return the JSON body (data and errors)."""
+    """POST a GraphQL request; return the JSON body (data and errors). Never a 5xx."""
     resp = client.post("/graphql", json={"query": query, "variables": variables or {}}, **kw)
     assert resp.status_code in (200, 400), resp.text
-    return resp.json()
+    body: dict = resp.json()  # type: ignore[type-arg]
+    return body
+
+
+def data(body: dict) -> dict:  # type: ignore[type-arg]
+    """The data of a response that must have no errors."""
+    assert not body.get("errors"), body.get("errors")
+    result: dict = body["data"]  # type: ignore[type-arg]
+    return result
+
+
+def error_codes(body: dict) -> list[str]:  # type: ignore[type-arg]
+    return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]

@@ -1,0 +1,75 @@
+"""Filtered, sorted lists with keyset pagination (the API's connections call these)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graph.db import Graph
+from graph.errors import InvalidInput
+from graph.queries.lists import LISTS
+
+Row = dict[str, Any]
+_FILTER_KEYS = ("levels", "kinds", "tiers", "statuses", "valid_on", "from", "to", "synthetic")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int
+    has_next: bool
+    start_cursor: str | None
+    end_cursor: str | None
+    cursors: list[str]
+
+
+def encode_cursor(sort_key: Any, node_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([sort_key, node_id]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[Any, str]:
+    try:
+        key, node_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"invalid cursor {cursor!r}") from exc
+    if not isinstance(node_id, str):
+        raise InvalidInput(f"invalid cursor {cursor!r}")
+    return key, node_id
+
+
+async def page(
+    graph: Graph,
+    label: str,
+    *,
+    first: int,
+    after: str | None = None,
+    within: str | None = None,
+    sort: Literal["name", "id"] = "name",
+    **filters: Any,
+) -> Page:
+    unknown = set(filters) - set(_FILTER_KEYS)
+    if unknown:
+        raise InvalidInput(f"unknown filters: {sorted(unknown)}")
+    spec = LISTS[(label, within is not None)]
+    params: dict[str, Any] = {k: None for k in _FILTER_KEYS}
+    for k, v in filters.items():
+        params[k] = v.isoformat() if isinstance(v, dt.date) else v
+    params.update(within=within, sort=sort, after_key=None, after_id=None)
+    if after:
+        params["after_key"], params["after_id"] = decode_cursor(after)
+    rows = await graph.read(spec.page, params, limit=first + 1)
+    total_row = await graph.read_one(spec.count, params)
+    has_next = len(rows) > first
+    rows = rows[:first]
+    cursors = [encode_cursor(r["sort_key"], r["node"]["id"]) for r in rows]
+    return Page(
+        rows=[r["node"] for r in rows],
+        total=int((total_row or {}).get("total", 0)),
+        has_next=has_next,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+        cursors=cursors,
+    )

@@ -1,0 +1,369 @@
+"""One search over areas, organizations and people: Thai or English names, part of a Thai name,
+romanized Thai, codes; ranked the same way whichever engine holds the graph.
+
+How a search runs:
+
+1. The text is checked and turned into a Lucene query (``graph.text.lucene_query``) over the
+   segmented ``search_text`` each node stores; empty or punctuation-only text stops here.
+2. Each label's full-text index gives candidates, ordered by stored properties and capped
+   (``graph.queries.search``): the engines' own relevance scores differ, so they are not used.
+   Only when nothing matches as typed is the index asked again allowing a slip in the longer
+   Latin words ("Kanchanabury"): fuzzy terms are slow on the embedded engine.
+3. Every candidate is scored here, in Python, by how its written forms (names, aliases, short
+   names, code) match the text; ties break by area level, shorter name, then id. Both engines
+   index the same tokens with the same analyzer, so they return the same candidates, and the
+   ranking is a function of the candidates' properties only: the results are identical.
+
+Scores are tiers rather than a continuous measure, so that a result's place is easy to
+explain; from best to worst:
+
+=====  ==========================================================================
+1.00   the text is a written form (name, alias, short name, code), ignoring case,
+       spaces and punctuation
+0.95   the same, once the words a name may carry or drop (กลุ่ม, จังหวัด, ตอน ...)
+       are left out of both: กลางตอนล่าง 1 = กลุ่มจังหวัดกลางล่าง 1; but 0.50 when a
+       level word left out names another level (ภาคกลาง is not the subdistrict กลาง)
+0.90   a Latin text is the romanization (RTGS) of a Thai form, ignoring such words
+0.80   a written form starts with the text
+0.75   the romanization of a Thai form starts with the text
+0.60   a written form contains the text (part of a Thai word sequence: จนบุรี)
+0.55   the romanization of a Thai form contains the text
+0.50   one written form contains every word of the text, in any order
+0.45   the romanization of one Thai form contains every word of the text
+0.40   every word of the text is in some written form or its romanization
+0.30   as above, with a spelling slip (one edit) in a Latin word of 5 letters or more
+0.10   the full-text index matched it, none of the above explains how
+=====  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graph import text as thai
+from graph.db import Graph
+from graph.engine.dialect import FULLTEXT_LABELS
+from graph.errors import InvalidInput, NotFound
+from graph.models.common import LEVEL_ORDER
+from graph.queries import search as q
+
+SEARCH_LABELS: tuple[str, ...] = FULLTEXT_LABELS
+MAX_TEXT_LENGTH = 200
+MAX_LIMIT = 1000
+# Candidates fetched per label. The cap's order follows the final ranking (exact term first,
+# larger areas first, shorter names first), so a larger cap rarely changes the top results.
+CANDIDATE_CAP = 200
+
+EXACT = 1.0
+EXACT_BUT_OPTIONAL = 0.95
+ROMAN_EXACT = 0.9
+PREFIX = 0.8
+ROMAN_PREFIX = 0.75
+CONTAINS = 0.6
+ROMAN_CONTAINS = 0.55
+ALL_WORDS = 0.5
+ROMAN_ALL_WORDS = 0.45
+WORDS_ACROSS_FORMS = 0.4
+FUZZY = 0.3
+INDEX_ONLY = 0.1
+
+# The written forms of each label, in the order a tie between them is reported as ``matched``.
+# ``aliases`` holds a list; a match on one is reported as ``aliases[i]``.
+FORMS: dict[str, tuple[str, ...]] = {
+    "Area": ("name_th", "name_en", "aliases", "code"),
+    "Organization": ("name_th", "name_en", "short_name_th", "short_name_en"),
+    "Person": (
+        "name_th",
+        "given_name_th",
+        "family_name_th",
+        "name_en",
+        "given_name_en",
+        "family_name_en",
+    ),
+}
+# Optional words that name an area level: "ภาคกลาง" asks for a region, not the subdistrict กลาง.
+LEVEL_WORDS: dict[str, tuple[str, ...]] = {
+    "ภาค": ("region", "province_group"),
+    "กลุ่ม": ("province_group",),
+    "group": ("province_group",),
+    "จังหวัด": ("province", "province_group"),
+    "อำเภอ": ("district",),
+    "เขต": ("district",),
+    "ตำบล": ("subdistrict",),
+    "แขวง": ("subdistrict",),
+}
+_LEVEL_RANK = {level.value: i for i, level in enumerate(LEVEL_ORDER)}
+_NOT_AN_AREA = len(LEVEL_ORDER) + 1  # in a tie, areas come before organizations and people
+_NO_NAME = 10_000  # sorts after any real name
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str  # node id, e.g. "area:71", "org:codi", "person:..."
+    label: str  # "Area" | "Organization" | "Person"
+    score: float  # our own deterministic relevance, higher first
+    # Which written form matched best: a property name ("name_th", "name_en", "code",
+    # "short_name_en", "family_name_th" ...), "aliases[i]" for the i-th alias, or "search_text"
+    # when only the full-text index explains the match. ``matched_text`` gives its value.
+    matched: str
+    row: dict[str, Any] = field(repr=False)  # the node's stored properties (``n {.*}``)
+
+    @property
+    def matched_text(self) -> str | None:
+        """The written form that matched, e.g. "กลางล่าง 1" for ``aliases[0]``; None when only
+        the index explains the match."""
+        if self.matched == "search_text":
+            return None
+        if self.matched.startswith("aliases["):
+            aliases = self.row.get("aliases") or []
+            i = int(self.matched[len("aliases[") : -1])
+            return str(aliases[i]) if i < len(aliases) else None
+        value = self.row.get(self.matched)
+        return None if value is None else str(value)
+
+
+async def search(
+    graph: Graph,
+    text: str,
+    *,
+    labels: Sequence[str] = SEARCH_LABELS,
+    limit: int = 10,
+    within: str | None = None,
+) -> list[SearchHit]:
+    """Areas, organizations and people whose names, aliases or codes match ``text``, best
+    first, at most ``limit``. ``within`` (an area id) keeps only areas in that area's subtree
+    (itself included), and organizations and people that work in (or, for organizations, are
+    based in) an area of it.
+
+    Raises ``InvalidInput`` for text over 200 characters, an unknown label, or a limit outside
+    1..1000; ``NotFound`` when ``within`` names no area.
+    """
+    chosen = _check(text, labels, limit)
+    query = _Query.parse(text)
+    if query is None:
+        return []
+    cap = max(CANDIDATE_CAP, 2 * limit)
+    hits = await _hits(graph, chosen, query, query.lucene, cap, within)
+    if not hits and query.lucene_fuzzy is not None:
+        # Nothing as typed: allow a slip in the longer Latin words ("Kanchanabury"). Only now,
+        # because fuzzy terms are what makes a search slow on the embedded engine.
+        hits = await _hits(graph, chosen, query, query.lucene_fuzzy, cap, within)
+    if not hits and within is not None and not await graph.read(q.AREA_EXISTS, id=within):
+        raise NotFound("area", within)
+    hits.sort(key=_rank)
+    return hits[:limit]
+
+
+def _check(text: str, labels: Sequence[str], limit: int) -> list[str]:
+    if not isinstance(text, str):
+        raise InvalidInput("search text must be a string")
+    length = len(text.strip())
+    if length > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            f"search text is {length} characters long; at most {MAX_TEXT_LENGTH} are allowed"
+        )
+    if isinstance(labels, str):  # a lone "Area" would otherwise be read as five labels
+        labels = (labels,)
+    unknown = [label for label in labels if label not in SEARCH_LABELS]
+    if unknown or not labels:
+        raise InvalidInput(
+            f"search labels must be some of {', '.join(SEARCH_LABELS)}; got {list(labels)}"
+        )
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"search limit must be between 1 and {MAX_LIMIT}; got {limit!r}")
+    return list(dict.fromkeys(labels))
+
+
+async def _hits(
+    graph: Graph, labels: list[str], query: _Query, lucene: str, cap: int, within: str | None
+) -> list[SearchHit]:
+    per_label = await asyncio.gather(
+        *(_candidates(graph, label, query, lucene, cap, within) for label in labels)
+    )
+    return [
+        _score(label, row, query)
+        for label, rows in zip(labels, per_label, strict=True)
+        for row in rows
+    ]
+
+
+async def _candidates(
+    graph: Graph, label: str, query: _Query, lucene: str, cap: int, within: str | None
+) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {
+        "index": graph.dialect.fulltext_index_name(label),
+        "lucene": lucene,
+        "token": f" {query.token} ",
+        "cap": cap,
+    }
+    if within is None:
+        rows = await graph.read(q.SEARCH_CANDIDATES[label], params)
+    else:
+        rows = await graph.read(q.SEARCH_CANDIDATES_WITHIN[label], params, within=within)
+    return [r["row"] for r in rows]
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """A written form (or its romanization) as compared: words, and words run together."""
+
+    words: tuple[str, ...]
+    compact: str  # every word, no spaces or punctuation
+    core: str  # the same without the optional words (กลุ่ม, จังหวัด, ตอน ...)
+
+    @classmethod
+    def of(cls, ws: tuple[str, ...]) -> _Keys:
+        return cls(ws, "".join(ws), "".join(_core_words(ws)))
+
+
+def _core_words(ws: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in ws if w not in thai.OPTIONAL_WORDS) or ws
+
+
+@lru_cache(maxsize=100_000)
+def _keys(value: str) -> _Keys:
+    return _Keys.of(thai.words(value))
+
+
+@lru_cache(maxsize=100_000)
+def _roman_keys(value: str) -> _Keys | None:
+    """The RTGS romanization of a Thai form; None for a form with no Thai in it."""
+    if not thai.has_thai(value):
+        return None
+    return _Keys.of(tuple(r for r in (thai.romanize(w) for w in thai.words(value)) if r))
+
+
+@dataclass(frozen=True)
+class _Query:
+    lucene: str  # exact words and prefixes only
+    lucene_fuzzy: str | None  # the same with slips allowed; None when no word allows one
+    token: str  # the normalized text as a single index term
+    keys: _Keys
+    words: tuple[str, ...]  # the words that must match: optional ones left out
+    roman: bool  # a Latin word in it: romanized Thai forms are compared too
+    levels: frozenset[str]  # area levels named by its optional words (จังหวัด: province)
+
+    @classmethod
+    def parse(cls, text: str) -> _Query | None:
+        lucene = thai.lucene_query(text, fuzzy=False)
+        keys = _keys(text)
+        if lucene is None or not keys.compact:
+            return None
+        fuzzy = thai.lucene_query(text, fuzzy=True)
+        token = "".join(thai.normalize(text).split())
+        roman = any(not thai.has_thai(w) for w in keys.words)
+        levels = frozenset(lv for w in keys.words for lv in LEVEL_WORDS.get(w, ()))
+        return cls(
+            lucene,
+            fuzzy if fuzzy != lucene else None,
+            token,
+            keys,
+            _core_words(keys.words),
+            roman,
+            levels,
+        )
+
+
+def _forms(label: str, row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for name in FORMS[label]:
+        value = row.get(name)
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, str) and v:
+                    yield f"{name}[{i}]", v
+        elif isinstance(value, str) and value:
+            yield name, value
+
+
+def _tier(query: _Query, form: _Keys, roman: bool, level: str | None) -> float:
+    qk = query.keys
+    if not form.compact:
+        return 0.0
+    if qk.compact == form.compact:
+        return ROMAN_EXACT if roman else EXACT
+    if qk.core == form.core:
+        # "ภาคกลาง" is not the subdistrict "กลาง": a level word left out of the comparison
+        # must not contradict the area's level.
+        if level is not None and query.levels and level not in query.levels:
+            return ROMAN_ALL_WORDS if roman else ALL_WORDS
+        return ROMAN_EXACT if roman else EXACT_BUT_OPTIONAL
+    if form.compact.startswith(qk.compact) or form.core.startswith(qk.core):
+        return ROMAN_PREFIX if roman else PREFIX
+    if qk.compact in form.compact or qk.core in form.core:
+        return ROMAN_CONTAINS if roman else CONTAINS
+    if all(w in form.compact for w in query.words):
+        return ROMAN_ALL_WORDS if roman else ALL_WORDS
+    return 0.0
+
+
+def _score(label: str, row: dict[str, Any], query: _Query) -> SearchHit:
+    best, matched = 0.0, "search_text"
+    level = str(row.get("level")) if label == "Area" else None
+    forms: list[tuple[str, _Keys]] = []
+    for name, value in _forms(label, row):
+        keys = [(_keys(value), False)]
+        roman = _roman_keys(value) if query.roman else None
+        if roman is not None:
+            keys.append((roman, True))
+        for k, is_roman in keys:
+            forms.append((name, k))
+            tier = _tier(query, k, is_roman, level)
+            if tier > best:
+                best, matched = tier, name
+    if best == 0.0:
+        best, matched = _loose(query, forms)
+    return SearchHit(str(row["id"]), label, best, matched, row)
+
+
+def _loose(query: _Query, forms: list[tuple[str, _Keys]]) -> tuple[float, str]:
+    """Every word somewhere among the node's forms, exactly or with one slip; else the index's
+    own match. ``matched`` names the form that holds the most of the words."""
+    counts: dict[str, int] = {}
+    slipped = False
+    for w in query.words:
+        holders = [name for name, k in forms if w in k.compact]
+        if not holders and thai.fuzzy_word(w):
+            holders = [name for name, k in forms if any(_one_edit(w, fw) for fw in k.words)]
+            slipped = slipped or bool(holders)
+        if not holders:
+            return INDEX_ONLY, "search_text"
+        for name in dict.fromkeys(holders):
+            counts[name] = counts.get(name, 0) + 1
+    most = max(counts.values())
+    name = next(n for n, c in counts.items() if c == most)
+    return (FUZZY if slipped else WORDS_ACROSS_FORMS), name
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of neighbours (Lucene's ``~1``);
+    ``b`` may also be a longer word that starts with such a slip of ``a``."""
+    if abs(len(a) - len(b)) > 1:
+        b = b[: len(a)]  # a word typed in part, with a slip
+    if a == b:
+        return True
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        rest_a, rest_b = a[i + 1 :], b[i + 1 :]
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return rest_a == rest_b or (swapped and a[i + 2 :] == b[i + 2 :])
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
+    if hit.label == "Area":
+        level = _LEVEL_RANK.get(str(hit.row.get("level")), len(LEVEL_ORDER))
+    else:
+        level = _NOT_AN_AREA
+    name = hit.row.get("name_th")
+    return (-hit.score, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)

@@ -1,0 +1,85 @@
+"""Every error a client sees carries ``extensions.code``; nothing unexpected leaks its details.
+
+``classify`` is applied to every error of every operation by ``schema.app.KBSchema``.
+
+Domain errors from ``graph`` become GraphQL errors with a code; errors of the GraphQL layer
+itself (syntax, validation, limits) get theirs here; anything else is logged with its
+traceback and shown only as "Unexpected error." with code INTERNAL_SERVER_ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+from graph.errors import GraphUnavailable, InvalidInput, NotFound, QueryFailed
+
+log = logging.getLogger(__name__)
+
+
+class KBError(GraphQLError):
+    """A GraphQL error we raise on purpose, with a code clients can branch on."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, code: str | None = None, **extra: Any) -> None:
+        super().__init__(message, extensions={"code": code or self.code, **extra})
+
+
+class PageSizeExceeded(KBError):
+    code = "PAGE_SIZE_EXCEEDED"
+
+
+class TooComplex(KBError):
+    code = "QUERY_TOO_COMPLEX"
+
+
+def _code_for_core_error(error: GraphQLError) -> str:
+    message = error.message
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if "exceeds maximum operation depth" in message:
+        return "DEPTH_LIMIT_EXCEEDED"
+    if "aliases" in message.lower():
+        return "TOO_MANY_ALIASES"
+    if "tokens" in message.lower():
+        return "TOO_MANY_TOKENS"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    """The error as clients should see it."""
+    original = error.original_error
+    if original is None:
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": _code_for_core_error(error)}
+        return error
+    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), **(original.extensions or {})}
+        return error
+    code, message = None, None
+    if isinstance(original, NotFound):
+        code, message = "NOT_FOUND", str(original)
+    elif isinstance(original, InvalidInput):
+        code, message = "BAD_USER_INPUT", str(original)
+    elif isinstance(original, GraphUnavailable):
+        code, message = "SERVICE_UNAVAILABLE", "the graph engine is unavailable"
+        log.error("graph unavailable: %s", original)
+    elif isinstance(original, TimeoutError):
+        code, message = "TIMEOUT", "the query took longer than the server allows"
+    elif isinstance(original, QueryFailed):
+        code, message = "INTERNAL_SERVER_ERROR", "the graph engine could not answer this query"
+        log.error("query failed (%s): %s", original.code, original)
+    if code is None:
+        log.error("unexpected error at %s", error.path, exc_info=original)
+        code, message = "INTERNAL_SERVER_ERROR", "Unexpected error."
+    return GraphQLError(
+        message or error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": code},
+    )

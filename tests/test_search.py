@@ -1,0 +1,384 @@
+"""Search behind the API's `search` field: Thai, English, part of a Thai name, romanized Thai,
+codes, short and long forms of a name; filters; the same ranked results on every engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import text
+from graph.db import count_round_trips
+from graph.errors import InvalidInput, NotFound
+from graph.load import load_dataset
+from graph.models import Dataset, Organization, OrganizationKind
+from graph.search import MAX_TEXT_LENGTH, SearchHit, search
+from tests.conftest import EngineUnderTest
+
+THIRAPHONG = "person:thiraphong-phromphochuenbun"
+PIYA = "person:piya-phuangsamli"
+LOWER_1 = "area:pg-central-lower-1"
+
+# Written independently of the search's own statements: the subtree is walked down from the
+# area, and a node's areas are read directly, so a wrong `within` cannot agree with itself.
+SUBTREE = "MATCH (a:Area)-[:PART_OF*0..8]->(:Area {id: $within}) RETURN collect(a.id) AS ids"
+AREAS_OF = {
+    "Area": "MATCH (n:Area {id: $id}) RETURN [n.id] AS ids",
+    "Organization": "MATCH (n:Organization {id: $id})-[:LOCATED_IN|WORKS_IN]->(a:Area) "
+    "RETURN collect(a.id) AS ids",
+    "Person": "MATCH (n:Person {id: $id})-[:WORKS_IN]->(a:Area) RETURN collect(a.id) AS ids",
+}
+DELETE_ORGANIZATION = "MATCH (n:Organization {id: $id}) DETACH DELETE n"
+
+
+def ids(hits: list[SearchHit]) -> list[str]:
+    return [h.id for h in hits]
+
+
+async def inside(kb: EngineUnderTest, label: str, node: str, area: str) -> bool:
+    subtree = await kb.graph.read_one(SUBTREE, within=area)
+    own = await kb.graph.read_one(AREAS_OF[label], id=node)
+    assert subtree is not None and own is not None
+    return bool(set(subtree["ids"]) & set(own["ids"]))
+
+
+# --- what a user types -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "matched"),
+    [
+        ("กาญจนบุรี", "area:71", "name_th"),
+        ("ธีรพงศ์", THIRAPHONG, "given_name_th"),
+        ("พวงสำลี", PIYA, "family_name_th"),
+        ("ธีรพงศ์ พร้อมพอชื่นบุญ", THIRAPHONG, "name_th"),
+        ("ภาคกลางและตะวันตก", "area:codi-central-west", "name_th"),
+        ("ทีมบริหารภาค", "org:cw-management-team", "short_name_th"),
+    ],
+)
+async def test_thai_name_finds_its_node_first(
+    kb: EngineUnderTest, typed: str, first: str, matched: str
+) -> None:
+    hits = await search(kb.graph, typed)
+    assert hits, typed
+    assert hits[0].id == first
+    assert hits[0].matched == matched
+    assert hits[0].score == 1.0  # an exact written form
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("พอชื่นบุญ", THIRAPHONG), ("พร้อมพอ", THIRAPHONG), ("จนบุรี", "area:71"), ("สำลี", PIYA)],
+)
+async def test_part_of_a_thai_word_sequence(kb: EngineUnderTest, typed: str, expected: str) -> None:
+    hits = await search(kb.graph, typed)
+    assert hits and hits[0].id == expected, ids(hits)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "matched"),
+    [
+        ("Kanchanaburi", "area:71", "name_en"),
+        ("kanchanaburi", "area:71", "name_en"),
+        ("CODI", "org:codi", "short_name_en"),
+        ("Ban Nuea", "area:710101", "name_en"),
+        ("Lower Central Province Group 1", LOWER_1, "name_en"),
+    ],
+)
+async def test_english_name_finds_its_node_first(
+    kb: EngineUnderTest, typed: str, first: str, matched: str
+) -> None:
+    hits = await search(kb.graph, typed)
+    assert hits and hits[0].id == first, ids(hits)
+    assert hits[0].matched == matched
+
+
+@pytest.mark.parametrize(
+    ("person", "field"),
+    [
+        (THIRAPHONG, "family_name_th"),
+        (PIYA, "family_name_th"),
+        (PIYA, "given_name_th"),
+    ],
+)
+async def test_romanized_thai_finds_a_thai_only_name(
+    kb: EngineUnderTest, person: str, field: str
+) -> None:
+    row = await kb.graph.read_one("MATCH (p:Person {id: $id}) RETURN p {.*} AS p", id=person)
+    assert row is not None
+    stored = row["p"]
+    assert "name_en" not in stored  # the name exists in Thai only
+    typed = text.romanize(stored[field]).capitalize()  # e.g. "Phuangsamli"
+    assert typed.isascii()
+    hits = await search(kb.graph, typed)
+    assert hits and hits[0].id == person, (typed, ids(hits))
+    assert hits[0].matched == field
+    assert hits[0].matched_text == stored[field]
+
+
+@pytest.mark.parametrize(
+    ("code", "first", "level"),
+    [
+        ("71", "area:71", "province"),
+        ("7101", "area:7101", "district"),
+        ("710101", "area:710101", "subdistrict"),
+    ],
+)
+async def test_code_finds_its_area_first(
+    kb: EngineUnderTest, code: str, first: str, level: str
+) -> None:
+    hits = await search(kb.graph, code)
+    assert hits[0].id == first, ids(hits)
+    assert hits[0].matched == "code"
+    assert hits[0].row["level"] == level
+    # Areas whose code merely starts with it come after, never a code one digit off.
+    assert all(h.row.get("code", "").startswith(code) for h in hits if h.label == "Area")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "กลางล่าง 1",
+        "กลางตอนล่าง 1",
+        "กลุ่มจังหวัดกลางตอนล่าง 1",
+        "กลุ่มจังหวัดกลางล่าง 1",
+        "ภาคกลางตอนล่าง 1",
+        "กลางล่าง1",
+    ],
+)
+async def test_short_and_long_forms_of_a_province_group(kb: EngineUnderTest, typed: str) -> None:
+    hits = await search(kb.graph, typed)
+    assert hits and hits[0].id == LOWER_1, ids(hits)
+    assert hits[0].score >= 0.95
+    assert "area:pg-central-lower-2" not in ids(hits)
+
+
+async def test_the_group_number_is_not_optional(kb: EngineUnderTest) -> None:
+    hits = await search(kb.graph, "กลางตอนล่าง 2")
+    assert hits[0].id == "area:pg-central-lower-2"
+    assert LOWER_1 not in ids(hits)
+
+
+async def test_a_level_word_is_not_dropped_against_a_different_level(kb: EngineUnderTest) -> None:
+    """ภาคกลาง asks for the region, not a subdistrict called กลาง."""
+    hits = await search(kb.graph, "ภาคกลาง")
+    assert hits[0].id == "area:codi-central-west"
+    assert all(h.score < 0.95 for h in hits)
+
+
+async def test_a_slip_in_a_latin_name_is_tolerated(kb: EngineUnderTest) -> None:
+    hits = await search(kb.graph, "Kanchanabury")
+    assert hits and hits[0].id == "area:71", ids(hits)
+    assert hits[0].score < 0.5  # found, but ranked as a guess
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+async def test_exact_beats_prefix_beats_contains(kb: EngineUnderTest) -> None:
+    hits = await search(kb.graph, "กาญจนบุรี", limit=50)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert hits[0].id == "area:71" and hits[0].score == 1.0
+    # เมืองกาญจนบุรี contains the name: ranked below the province itself.
+    assert "area:7101" in ids(hits)
+    assert next(h for h in hits if h.id == "area:7101").score < 1.0
+
+
+async def test_ties_break_by_level_then_shorter_name_then_id(kb: EngineUnderTest) -> None:
+    hits = await search(kb.graph, "71", labels=["Area"], limit=40)
+    prefix = [h for h in hits if h.score == hits[1].score]
+    levels = [h.row["level"] for h in prefix]
+    assert levels == sorted(levels, key=["province", "district", "subdistrict"].index)
+    districts = [h for h in prefix if h.row["level"] == "district"]
+    keys = [(len(h.row["name_th"]), h.id) for h in districts]
+    assert keys == sorted(keys)
+
+
+# The same assertions hold on every engine: the engines' own scores are never used for order.
+@pytest.mark.parametrize(
+    ("typed", "options", "top3"),
+    [
+        ("CODI", {}, ["org:codi", "area:codi-central-west", "org:codi-central-west"]),
+        ("71", {}, ["area:71", "area:7102", "area:7109"]),
+        (
+            "Lower Central",
+            {},
+            ["area:pg-central-lower-1", "area:pg-central-lower-2", "org:wg-pg-central-lower-1"],
+        ),
+        (
+            "ภาคกลาง",
+            {},
+            ["area:codi-central-west", "area:pg-central-upper", "area:pg-central-lower-1"],
+        ),
+        ("พอช", {}, ["org:codi", THIRAPHONG]),
+        ("บ้าน", {"within": "area:71"}, ["area:710102", "area:710113", "area:710609"]),
+        ("เมือง", {"within": LOWER_1}, ["area:7301", "area:7001", "area:7101"]),
+        ("กาญจนบุรี", {"labels": ["Area"]}, ["area:71", "area:7101"]),
+    ],
+)
+async def test_exact_top_three_on_every_engine(
+    kb: EngineUnderTest, typed: str, options: dict, top3: list[str]
+) -> None:
+    hits = await search(kb.graph, typed, **options)
+    assert ids(hits)[:3] == top3
+
+
+async def test_same_search_twice_gives_the_same_hits(kb: EngineUnderTest) -> None:
+    first = await search(kb.graph, "ชุมชน", limit=30)
+    again = await search(kb.graph, "ชุมชน", limit=30)
+    assert [(h.id, h.score, h.matched) for h in first] == [
+        (h.id, h.score, h.matched) for h in again
+    ]
+    assert len(set(ids(first))) == len(first)
+
+
+# --- filters and limits ----------------------------------------------------------------------
+
+
+async def test_labels_filter(kb: EngineUnderTest) -> None:
+    everything = await search(kb.graph, "กาญจนบุรี", limit=50)
+    assert {"Area", "Organization"} <= {h.label for h in everything}
+    orgs = await search(kb.graph, "กาญจนบุรี", labels=["Organization"], limit=50)
+    assert orgs and {h.label for h in orgs} == {"Organization"}
+    assert ids(orgs) == [h.id for h in everything if h.label == "Organization"]
+    people = await search(kb.graph, "ธีรพงศ์", labels=("Person",))
+    assert ids(people) == [THIRAPHONG]
+    assert await search(kb.graph, "ธีรพงศ์", labels=["Area", "Organization"]) == []
+
+
+@pytest.mark.parametrize("labels", [["Event"], [], ["area"]])
+async def test_unknown_labels_are_refused(kb: EngineUnderTest, labels: list[str]) -> None:
+    with pytest.raises(InvalidInput, match="labels"):
+        await search(kb.graph, "กาญจนบุรี", labels=labels)
+
+
+async def test_within_keeps_only_the_subtree(kb: EngineUnderTest) -> None:
+    everywhere = await search(kb.graph, "บ้าน", labels=["Area"], limit=50)
+    assert any(not h.id.startswith("area:71") for h in everywhere)
+    in_71 = await search(kb.graph, "บ้าน", labels=["Area"], limit=50, within="area:71")
+    assert in_71
+    for h in in_71:
+        assert h.row["code"].startswith("71"), h.id
+    # The area itself is in its own subtree.
+    assert ids(await search(kb.graph, "กาญจนบุรี", within="area:71"))[0] == "area:71"
+
+
+async def test_within_for_organizations_and_people(kb: EngineUnderTest) -> None:
+    councils = await search(kb.graph, "สภาองค์กรชุมชน", labels=["Organization"], limit=100)
+    in_group = await search(
+        kb.graph, "สภาองค์กรชุมชน", labels=["Organization"], limit=100, within=LOWER_1
+    )
+    assert in_group and len(in_group) < len(councils)
+    for h in in_group:
+        assert await inside(kb, "Organization", h.id, LOWER_1), h.id
+    outside = [h.id for h in councils if h.id not in ids(in_group)]
+    assert outside
+    for i in outside:
+        assert not await inside(kb, "Organization", i, LOWER_1), i
+
+    row = await kb.graph.read_one(
+        "MATCH (p:Person)-[:WORKS_IN]->(:Area)-[:PART_OF*0..]->(:Area {id: 'area:71'}) "
+        "RETURN p.id AS id, p.name_th AS name ORDER BY id LIMIT 1"
+    )
+    assert row is not None
+    found = await search(kb.graph, row["name"], labels=["Person"], within="area:71")
+    assert row["id"] in ids(found)
+    for h in found:
+        assert await inside(kb, "Person", h.id, "area:71"), h.id
+    elsewhere = await search(kb.graph, row["name"], labels=["Person"], within="area:77")
+    assert row["id"] not in ids(elsewhere)
+
+
+async def test_within_counts_where_an_organization_is_based(kb: EngineUnderTest) -> None:
+    """Based in a subdistrict of Kanchanaburi, working nowhere: still inside area:71."""
+    org = Organization(
+        id="org:test-search-based-only",
+        kind=OrganizationKind.civil_society,
+        name_th="ศูนย์ทดสอบการค้นหาที่ตั้งอย่างเดียว",
+        located_in="area:710101",
+        source_ids=["src:synthetic-demo"],
+        synthetic=True,
+    )
+    await load_dataset(kb.graph, Dataset(origin="test_search", organizations=[org]))
+    try:
+        typed = "ศูนย์ทดสอบการค้นหา"
+        assert ids(await search(kb.graph, typed, within="area:71")) == [org.id]
+        assert ids(await search(kb.graph, typed, within="area:7101")) == [org.id]
+        assert await search(kb.graph, typed, within="area:7102") == []
+    finally:
+        await kb.graph.write(DELETE_ORGANIZATION, id=org.id)
+    assert await search(kb.graph, typed) == []
+
+
+async def test_within_an_unknown_area_is_not_found(kb: EngineUnderTest) -> None:
+    with pytest.raises(NotFound, match="area:nowhere"):
+        await search(kb.graph, "กาญจนบุรี", within="area:nowhere")
+
+
+async def test_within_a_known_area_with_no_match_is_empty(kb: EngineUnderTest) -> None:
+    assert await search(kb.graph, "กาญจนบุรี", within="area:77") == []
+
+
+async def test_limit(kb: EngineUnderTest) -> None:
+    ten = await search(kb.graph, "บ้าน", limit=10)
+    three = await search(kb.graph, "บ้าน", limit=3)
+    assert len(ten) == 10
+    assert ids(three) == ids(ten)[:3]
+    assert len(await search(kb.graph, "บ้าน")) == 10  # the default
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001])
+async def test_limit_out_of_range_is_refused(kb: EngineUnderTest, limit: int) -> None:
+    with pytest.raises(InvalidInput, match="limit"):
+        await search(kb.graph, "บ้าน", limit=limit)
+
+
+# --- text that cannot be searched ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "...", "?!*", "()[]{}", "-", '"'])
+async def test_empty_or_punctuation_returns_nothing_without_asking(
+    kb: EngineUnderTest, typed: str
+) -> None:
+    with count_round_trips() as trips:
+        assert await search(kb.graph, typed) == []
+    assert trips.count == 0
+
+
+async def test_too_long_text_is_refused(kb: EngineUnderTest) -> None:
+    with count_round_trips() as trips, pytest.raises(InvalidInput, match="at most 200"):
+        await search(kb.graph, "ก" * (MAX_TEXT_LENGTH + 1))
+    assert trips.count == 0
+    assert await search(kb.graph, "x" * MAX_TEXT_LENGTH) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("พอช.", "org:codi"),
+        ("(พอช)", "org:codi"),
+        ("CODI*", "org:codi"),
+        ("codi~", "org:codi"),
+        ("CODI AND", None),
+        ("OR", None),
+        ("NOT CODI", None),
+        ("a:b", None),
+        ("\\", None),
+        ("*กาญ", "area:71"),
+        ("710101^2", None),
+    ],
+)
+async def test_query_syntax_in_the_text_is_only_text(
+    kb: EngineUnderTest, typed: str, first: str | None
+) -> None:
+    hits = await search(kb.graph, typed)  # never a syntax error from the engine
+    if first is not None:
+        assert hits and hits[0].id == first, ids(hits)
+
+
+async def test_one_statement_per_label(kb: EngineUnderTest) -> None:
+    with count_round_trips() as trips:
+        await search(kb.graph, "กาญจนบุรี")
+    assert trips.count == 3
+    with count_round_trips() as trips:
+        await search(kb.graph, "กาญจนบุรี", labels=["Person"])
+    assert trips.count == 1
