@@ -114,6 +114,7 @@ def seed(
         table.add_column("relationships", justify="right")
         table.add_column("seconds", justify="right")
         table.add_column("elements/s", justify="right")
+        table.add_column("rollups s", justify="right")
         for r in result.reports:
             table.add_row(
                 r.origin,
@@ -121,6 +122,7 @@ def seed(
                 f"{sum(r.relationships.values()):,}",
                 f"{r.seconds:.1f}",
                 f"{r.per_second:,.0f}",
+                f"{r.rollup_seconds:.1f}" if r.rollup_seconds else "-",
             )
         console.print(table)
 

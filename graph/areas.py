@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from graph.db import Graph
 from graph.models.common import LEVEL_ORDER, AreaLevel
 from graph.queries import areas as q
+from graph.queries import rollup as rq
 
 Row = dict[str, Any]
 
@@ -39,18 +41,20 @@ class Rollup:
     contributions: int
 
 
-async def rollups(graph: Graph, ids: Sequence[str]) -> dict[str, Rollup]:
-    """Counts in each area's whole subtree, for many areas in one round trip."""
-    rows = await graph.read(q.ROLLUP, ids=list(dict.fromkeys(ids)))
+async def rollups(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Rollup]:
+    """Counts in each area's whole subtree, for many areas in one round trip: the counts
+    materialized at the last load, or (``live``) counted now."""
+    query = q.ROLLUP_LIVE if live else rq.ROLLUPS
+    rows = await graph.read(query, ids=list(dict.fromkeys(ids)))
     return {
         r["key"]: Rollup(
-            organizations=r["organizations"],
-            people=r["people"],
-            partnerships=r["partnerships"],
-            resources=r["resources"],
-            pools=r["pools"],
+            organizations=r["organizations"] or 0,
+            people=r["people"] or 0,
+            partnerships=r["partnerships"] or 0,
+            resources=r["resources"] or 0,
+            pools=r["pools"] or 0,
             pooled_amount=float(r["pooled_amount"] or 0),
-            contributions=r["contributions"],
+            contributions=r["contributions"] or 0,
         )
         for r in rows
     }
@@ -93,14 +97,25 @@ class Coverage:
         return [c for c in self.children if what in c.gaps]
 
 
-async def coverage(graph: Graph, ids: Sequence[str]) -> dict[str, Coverage]:
-    """Per child area: partnerships, mechanisms and pools in its subtree; what is inherited."""
+async def coverage(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Coverage]:
+    """Per child area: partnerships, mechanisms and pools in its subtree (materialized, or
+    counted now with ``live``); what is inherited from above."""
     keys = list(dict.fromkeys(ids))
     out = {i: Coverage(i) for i in keys}
-    for r in await graph.read(q.COVERAGE, ids=keys):
+    for r in await graph.read(q.COVERAGE_LIVE if live else rq.COVERAGE, ids=keys):
         out[r["key"]].children.append(
-            ChildCoverage(r["node"], r["partnerships"], r["mechanisms"], r["pools"])
+            ChildCoverage(r["node"], r["partnerships"] or 0, r["mechanisms"] or 0, r["pools"] or 0)
         )
     for r in await graph.read(q.INHERITED, ids=keys):
         out[r["key"]].inherited = Inherited(r["partnerships"], r["mechanisms"], r["pools"])
     return out
+
+
+async def refresh_rollups(graph: Graph) -> float:
+    """Recount every area's materialized subtree counts, in one transaction (readers never
+    see them half done); returns the seconds it took."""
+    started = time.perf_counter()
+    async with graph.transaction() as tx:
+        for _name, statement in rq.REFRESH:
+            await tx.run(statement)
+    return time.perf_counter() - started

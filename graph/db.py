@@ -32,18 +32,20 @@ Row = dict[str, Any]
 
 @dataclass
 class RoundTrips:
-    """Counts statements sent to the engine while it is the current counter."""
+    """Counts statements sent to the engine while it is the current counter; with ``record``,
+    keeps each statement and its parameters (the benchmark replays them as raw Cypher)."""
 
     count: int = 0
-    statements: list[str] = field(default_factory=list)
+    record: bool = False
+    statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 _counter: ContextVar[RoundTrips | None] = ContextVar("kb_round_trips", default=None)
 
 
 @contextlib.contextmanager
-def count_round_trips() -> Iterator[RoundTrips]:
-    counter = RoundTrips()
+def count_round_trips(*, record: bool = False) -> Iterator[RoundTrips]:
+    counter = RoundTrips(record=record)
     token = _counter.set(counter)
     try:
         yield counter
@@ -51,11 +53,12 @@ def count_round_trips() -> Iterator[RoundTrips]:
         _counter.reset(token)
 
 
-def _count(query: str) -> None:
+def _count(query: str, params: Mapping[str, Any]) -> None:
     counter = _counter.get()
     if counter is not None:
         counter.count += 1
-        counter.statements.append(query.strip().split("\n", 1)[0][:80])
+        if counter.record:
+            counter.statements.append((query, dict(params)))
 
 
 def _translate(exc: Exception) -> Exception:
@@ -76,7 +79,7 @@ class Tx:
         self._tx = tx
 
     async def run(self, query: LiteralString, **params: Any) -> list[Row]:
-        _count(query)
+        _count(query, params)
         try:
             result = await self._tx.run(query, params)
             return await result.data()
@@ -115,12 +118,13 @@ class Graph:
         self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
     ) -> list[Row]:
         """Run one read statement in an auto-commit transaction and return its rows."""
-        _count(query)
+        values = dict(params or {}, **kw)
+        _count(query, values)
         try:
             async with self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
-                result = await session.run(query, dict(params or {}, **kw))
+                result = await session.run(query, values)
                 return await result.data()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc

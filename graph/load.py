@@ -68,6 +68,7 @@ class LoadReport:
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     statements: int = 0
+    rollup_seconds: float = 0.0
 
     @property
     def elements(self) -> int:
@@ -346,9 +347,11 @@ async def load_dataset(
     batch_size: int = 2000,
     one_transaction: bool = True,
     checked: bool = False,
+    refresh: bool = True,
 ) -> LoadReport:
     """Validate, then write ``ds``. With ``one_transaction`` (the default) it all commits or
-    nothing does."""
+    nothing does. Then (``refresh``) the areas' materialized rollups are recounted: a caller
+    loading many datasets in a row may pass False and call ``refresh_rollups`` once at the end."""
     if not checked:
         await check_dataset(graph, ds)
     steps = plan_steps(ds)
@@ -382,4 +385,10 @@ async def load_dataset(
     else:
         await run_steps(None)
     report.seconds = time.perf_counter() - started
+    if refresh:
+        from graph.areas import refresh_rollups
+
+        if progress:
+            progress(ds.origin, "recounting area rollups", done, total)
+        report.rollup_seconds = await refresh_rollups(graph)
     return report

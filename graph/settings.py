@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=20_000, ge=10)
     max_hops: int = Field(default=4, ge=1, le=6)
     request_timeout_s: float = Field(default=10.0, gt=0)
+    # For the benchmark only: return every statement a GraphQL request ran, with its
+    # parameters, in the response's extensions. Never enable it on a server users reach.
+    trace_statements: bool = False
     # Callers presenting this token (Authorization: Bearer ...) may see personal contact data.
     # Unset means nobody can; the full role model comes later.
     contact_token: SecretStr | None = None

@@ -67,7 +67,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryCost(
                 max_cost=settings.max_query_cost, max_page_size=settings.max_page_size
             ),
-            DatabaseRoundTrips,
+            lambda: DatabaseRoundTrips(trace=settings.trace_statements),
         ],
     )
 

@@ -151,10 +151,17 @@ def _cost(
 
 
 class DatabaseRoundTrips(SchemaExtension):
-    """Count the statements sent to the engine for this operation; report them back."""
+    """Count the statements sent to the engine for this operation; report them back.
+
+    With ``trace`` (the server setting KB_TRACE_STATEMENTS, for the benchmark only) the
+    statements and their parameters are returned too, so they can be replayed as raw Cypher.
+    """
+
+    def __init__(self, trace: bool = False) -> None:
+        self.trace = trace
 
     def on_operation(self) -> Iterator[None]:
-        self.counter = RoundTrips()
+        self.counter = RoundTrips(record=self.trace)
         token = _counter.set(self.counter)
         try:
             yield
@@ -162,4 +169,9 @@ class DatabaseRoundTrips(SchemaExtension):
             _counter.reset(token)
 
     def get_results(self) -> dict[str, Any]:
-        return {"dbRoundTrips": self.counter.count}
+        results: dict[str, Any] = {"dbRoundTrips": self.counter.count}
+        if self.trace:
+            results["statements"] = [
+                {"query": q, "params": p} for q, p in self.counter.statements
+            ]
+        return results

@@ -104,7 +104,9 @@ async def seed(
     # The real data and the demo are two transactions: the demo can be regenerated at another
     # scale without touching the facts.
     base = merge(datasets[:4], "seed files + geothai")
-    result.reports.append(await load_dataset(graph, base, progress=progress, checked=True))
+    result.reports.append(
+        await load_dataset(graph, base, progress=progress, checked=True, refresh=not demo)
+    )
     if demo:
         result.reports.append(
             await load_dataset(graph, datasets[4], progress=progress, checked=True)

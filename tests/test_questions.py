@@ -371,3 +371,15 @@ def test_neighborhood_limit_truncates(http: httpx.Client) -> None:
     hood = data(body)["neighborhood"]
     assert hood["truncated"] is True
     assert len(hood["nodes"]) == 5
+
+
+async def test_materialized_rollups_equal_the_live_count(kb) -> None:  # type: ignore[no-untyped-def]
+    """The counts stored on areas at load time are what counting the subtree now gives."""
+    from graph.areas import coverage, rollups
+
+    ids = ["area:TH", REGION, "area:pg-central-upper", "area:71", "area:7101", "area:710102"]
+    assert await rollups(kb.graph, ids) == await rollups(kb.graph, ids, live=True)
+    stored = await coverage(kb.graph, ids)
+    counted = await coverage(kb.graph, ids, live=True)
+    for i in ids:
+        assert stored[i].children == counted[i].children, i

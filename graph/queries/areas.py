@@ -12,10 +12,12 @@ MATCH (a:Area {id: id})-[:PART_OF*1..8]->(up:Area)
 RETURN id AS key, up {.*} AS node
 """
 
+# The live form of the materialized counts (graph.queries.rollup): used to check them, and
+# what the API answered before they existed.
 # Counts in each area's whole subtree. Organizations are counted where they are located,
 # people where they work, partnerships where they work (COVERS), resources where they serve;
 # the pooled amount is what was contributed to pooled funds serving the subtree.
-ROLLUP = """
+ROLLUP_LIVE = """
 UNWIND $ids AS id
 MATCH (root:Area {id: id})
 CALL (root) {
@@ -45,8 +47,8 @@ RETURN id AS key, organizations, people, partnerships, resources, size(pools) AS
 """
 
 # For each child of an area: what its subtree holds in partnerships, mechanisms and pools,
-# so the dashboard can list the children where one of them is missing.
-COVERAGE = """
+# so the dashboard can list the children where one of them is missing (live form).
+COVERAGE_LIVE = """
 UNWIND $ids AS id
 MATCH (root:Area {id: id})<-[:PART_OF]-(child:Area)
 CALL (child) {

@@ -1,0 +1,89 @@
+"""Materialized subtree counts on every Area, refreshed after each load.
+
+Dashboards ask for rollups of whole regions and of the country; counting a subtree of a
+million nodes on every request cannot be fast, so each area keeps its subtree's counts in
+``rollup_*`` properties. Each count walks every entity up to all of its areas' ancestors once
+and counts it once per ancestor (DISTINCT), so an entity linked to several areas of the same
+subtree is counted once there, exactly as the live query in ``graph.queries.areas`` does.
+"""
+
+from __future__ import annotations
+
+RESET = """
+MATCH (a:Area)
+SET a.rollup_organizations = 0, a.rollup_people = 0, a.rollup_partnerships = 0,
+    a.rollup_active_partnerships = 0, a.rollup_resources = 0, a.rollup_pools = 0,
+    a.rollup_pooled_amount = 0.0, a.rollup_contributions = 0, a.rollup_mechanisms = 0
+"""
+
+ORGANIZATIONS = """
+MATCH (o:Organization)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH up, count(DISTINCT o) AS n
+SET up.rollup_organizations = n
+"""
+
+PEOPLE = """
+MATCH (p:Person)-[:WORKS_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH up, count(DISTINCT p) AS n
+SET up.rollup_people = n
+"""
+
+PARTNERSHIPS = """
+MATCH (x:Partnership)-[:COVERS]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH up, count(DISTINCT x) AS n,
+     count(DISTINCT CASE WHEN x.status <> 'ended' THEN x END) AS active
+SET up.rollup_partnerships = n, up.rollup_active_partnerships = active
+"""
+
+RESOURCES = """
+MATCH (r:Resource)-[:SERVES]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH up, count(DISTINCT r) AS n
+SET up.rollup_resources = n
+"""
+
+# A pool's contributions are summed once per pool, then once per (pool, ancestor) pair.
+POOLS = """
+MATCH (r:Resource {kind: 'pooled_fund'})
+OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
+WITH r, coalesce(sum(c.amount), 0) AS amount, count(c) AS contributions
+MATCH (r)-[:SERVES]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH DISTINCT up, r, amount, contributions
+WITH up, count(r) AS pools, sum(amount) AS amount, sum(contributions) AS contributions
+SET up.rollup_pools = pools, up.rollup_pooled_amount = amount,
+    up.rollup_contributions = contributions
+"""
+
+MECHANISMS = """
+MATCH (m:Mechanism)-[:OPERATES_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
+WITH up, count(DISTINCT m) AS n
+SET up.rollup_mechanisms = n
+"""
+
+REFRESH: tuple[tuple[str, str], ...] = (
+    ("reset", RESET),
+    ("organizations", ORGANIZATIONS),
+    ("people", PEOPLE),
+    ("partnerships", PARTNERSHIPS),
+    ("resources", RESOURCES),
+    ("pools", POOLS),
+    ("mechanisms", MECHANISMS),
+)
+
+# The materialized counts of many areas, for the API.
+ROLLUPS = """
+UNWIND $ids AS id
+MATCH (a:Area {id: id})
+RETURN id AS key, a.rollup_organizations AS organizations, a.rollup_people AS people,
+       a.rollup_partnerships AS partnerships, a.rollup_resources AS resources,
+       a.rollup_pools AS pools, a.rollup_pooled_amount AS pooled_amount,
+       a.rollup_contributions AS contributions
+"""
+
+# Coverage of each child from the materialized counts.
+COVERAGE = """
+UNWIND $ids AS id
+MATCH (:Area {id: id})<-[:PART_OF]-(child:Area)
+RETURN id AS key, child {.*} AS node, child.rollup_active_partnerships AS partnerships,
+       child.rollup_mechanisms AS mechanisms, child.rollup_pools AS pools
+ORDER BY key, child.code
+"""
