@@ -171,7 +171,5 @@ class DatabaseRoundTrips(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         results: dict[str, Any] = {"dbRoundTrips": self.counter.count}
         if self.trace:
-            results["statements"] = [
-                {"query": q, "params": p} for q, p in self.counter.statements
-            ]
+            results["statements"] = [{"query": q, "params": p} for q, p in self.counter.statements]
         return results
