@@ -151,7 +151,8 @@ class Graph:
                 try:
                     yield Tx(tx)
                 except BaseException:
-                    await tx.rollback()
+                    if not tx.closed():
+                        await tx.rollback()
                     raise
                 await tx.commit()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
@@ -166,6 +167,7 @@ class Graph:
                 try:
                     yield Tx(tx)
                 finally:
-                    await tx.rollback()
+                    if not tx.closed():
+                        await tx.rollback()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc

@@ -361,15 +361,25 @@ async def load_dataset(
     total = sum(len(s.rows) for s in steps)
     done = 0
 
+    existing: set[str] = set()  # owners that existed before: only their links need pruning
+
+    async def run(tx: Tx | None, step: Step, batch: list[Row]) -> list[Row]:
+        if tx is not None:
+            return await tx.run(step.statement, rows=batch)
+        async with graph.transaction() as own:
+            return await own.run(step.statement, rows=batch)
+
     async def run_steps(tx: Tx | None) -> None:
         nonlocal done
         for step in steps:
-            for batch in _chunks(step.rows, batch_size):
-                if tx is not None:
-                    await tx.run(step.statement, rows=batch)
-                else:
-                    async with graph.transaction() as own:
-                        await own.run(step.statement, rows=batch)
+            rows = step.rows
+            if step.kind == "prune":
+                rows = [r for r in rows if r["owner"] in existing]
+                done += len(step.rows) - len(rows)
+            for batch in _chunks(rows, batch_size):
+                result = await run(tx, step, batch)
+                if step.kind == "node":
+                    existing.update(i for r in result for i in r["existing"])
                 report.statements += 1
                 done += len(batch)
                 if progress:

@@ -3,7 +3,8 @@
 Every statement takes its rows as ``$rows`` and is idempotent: MERGE on the stable id (or a
 relationship's key), then SET the whole property map, so a second load changes nothing. A node
 whose stored ``content_hash`` equals the new one is left untouched, so a rerun does not even
-rewrite its full-text index entries.
+rewrite its full-text index entries. A node upsert returns the ids that existed before it: only
+their relationships can need pruning, so a first load prunes nothing.
 Relationships that a record owns as a list (an organization's ``works_in``) are replaced as a
 set: links no longer in the data are pruned first.
 """
@@ -18,81 +19,91 @@ from typing import LiteralString
 UPSERT_SOURCES = """
 UNWIND $rows AS row
 MERGE (n:Source {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_AREAS = """
 UNWIND $rows AS row
 MERGE (n:Area {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_ORGANIZATIONS = """
 UNWIND $rows AS row
 MERGE (n:Organization {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_PEOPLE = """
 UNWIND $rows AS row
 MERGE (n:Person {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_PARTNERSHIPS = """
 UNWIND $rows AS row
 MERGE (n:Partnership {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_RESOURCES = """
 UNWIND $rows AS row
 MERGE (n:Resource {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_PLANS = """
 UNWIND $rows AS row
 MERGE (n:Plan {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_GOALS = """
 UNWIND $rows AS row
 MERGE (n:Goal {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_MECHANISMS = """
 UNWIND $rows AS row
 MERGE (n:Mechanism {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_EVENTS = """
 UNWIND $rows AS row
 MERGE (n:Event {id: row.id})
-WITH n, row
-WHERE n.content_hash IS NULL OR n.content_hash <> row.props.content_hash
-SET n = row.props
+WITH n, row, n.content_hash AS before
+FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
+FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
+RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
 """
 
 UPSERT_NODES: dict[str, LiteralString] = {
