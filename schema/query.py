@@ -104,6 +104,19 @@ async def _page(
     )
 
 
+def _lookup_field(label: str, cls: type[Any], description: str | None = None) -> Any:
+    """A root field giving one entity of ``label`` by id: null and NOT_FOUND when unknown."""
+
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
+        return await _lookup(info, label, id)
+
+    # Built at runtime for each label, so the types are given here rather than as annotations.
+    resolve.__annotations__ = {"info": Info, "id": strawberry.ID, "return": cls | None}
+    return strawberry.field(
+        resolver=resolve, description=description or f"One {label.lower()} by id."
+    )
+
+
 @strawberry.type(description="Ask the network (ถามเครือข่าย).")
 class Query:
     # --- lookups ---------------------------------------------------------------------------------
@@ -124,50 +137,15 @@ class Query:
         area: Area | None = await _lookup(info, "Area", id if id is not None else f"area:{code}")
         return area
 
-    @strawberry.field
-    async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
-        org: Organization | None = await _lookup(info, "Organization", id)
-        return org
-
-    @strawberry.field
-    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        person: Person | None = await _lookup(info, "Person", id)
-        return person
-
-    @strawberry.field
-    async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
-        item: Partnership | None = await _lookup(info, "Partnership", id)
-        return item
-
-    @strawberry.field
-    async def resource(self, info: Info, id: strawberry.ID) -> Resource | None:
-        item: Resource | None = await _lookup(info, "Resource", id)
-        return item
-
-    @strawberry.field
-    async def plan(self, info: Info, id: strawberry.ID) -> Plan | None:
-        item: Plan | None = await _lookup(info, "Plan", id)
-        return item
-
-    @strawberry.field
-    async def goal(self, info: Info, id: strawberry.ID) -> Goal | None:
-        item: Goal | None = await _lookup(info, "Goal", id)
-        return item
-
-    @strawberry.field
-    async def mechanism(self, info: Info, id: strawberry.ID) -> Mechanism | None:
-        item: Mechanism | None = await _lookup(info, "Mechanism", id)
-        return item
-
-    @strawberry.field
-    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
-        item: Event | None = await _lookup(info, "Event", id)
-        return item
-
-    @strawberry.field(description="A source of facts by id (src:geothai ...).")
-    async def source(self, info: Info, id: strawberry.ID) -> Source | None:
-        item: Source | None = await _lookup(info, "Source", id)
-        return item
+    organization = _lookup_field("Organization", Organization)
+    person = _lookup_field("Person", Person)
+    partnership = _lookup_field("Partnership", Partnership)
+    resource = _lookup_field("Resource", Resource)
+    plan = _lookup_field("Plan", Plan)
+    goal = _lookup_field("Goal", Goal)
+    mechanism = _lookup_field("Mechanism", Mechanism)
+    event = _lookup_field("Event", Event)
+    source = _lookup_field("Source", Source, "A source of facts by id (src:geothai ...).")
 
     # --- lists -----------------------------------------------------------------------------------
     @strawberry.field(description="Areas, by code; `within` keeps those in an area's subtree.")
