@@ -239,5 +239,10 @@ def serve(
     )
 
 
+# `kb bench` (bench/): imports only typer until one of its commands runs.
+from bench.cli import app as bench_app  # noqa: E402
+
+app.add_typer(bench_app, name="bench")
+
 if __name__ == "__main__":
     app()

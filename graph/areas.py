@@ -41,6 +41,21 @@ class Rollup:
     contributions: int
 
 
+def rollup_from_row(row: Row) -> Rollup | None:
+    """The materialized counts carried by an area's stored row, if it has them."""
+    if row.get("rollup_organizations") is None:
+        return None
+    return Rollup(
+        organizations=row["rollup_organizations"],
+        people=row["rollup_people"],
+        partnerships=row["rollup_partnerships"],
+        resources=row["rollup_resources"],
+        pools=row["rollup_pools"],
+        pooled_amount=float(row["rollup_pooled_amount"] or 0),
+        contributions=row["rollup_contributions"],
+    )
+
+
 async def rollups(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Rollup]:
     """Counts in each area's whole subtree, for many areas in one round trip: the counts
     materialized at the last load, or (``live``) counted now."""

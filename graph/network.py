@@ -17,7 +17,7 @@ from graph.queries import network as q
 from graph.vocabulary import reading
 
 Row = dict[str, Any]
-MAX_PATH_HOPS = 8
+MAX_PATH_HOPS = 10
 
 
 @dataclass(frozen=True)
@@ -215,9 +215,16 @@ def _partner_path(
 
 
 async def connection_paths(
-    graph: Graph, source: str, target: str, *, max_hops: int = 6, limit: int = 5
+    graph: Graph,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = MAX_PATH_HOPS,
+    every: bool = False,
+    limit: int = 5,
 ) -> list[Path]:
-    """The shortest paths between any two nodes (at most ``limit``, in a stable order)."""
+    """A shortest path between any two nodes, or (``every``) all of them, at most ``limit``
+    in a stable order. Empty when none is at most ``max_hops`` long."""
     if not 1 <= max_hops <= MAX_PATH_HOPS:
         raise InvalidInput(f"maxHops must be between 1 and {MAX_PATH_HOPS}")
     rows = await graph.read(q.ELEMENT_IDS, ids=[source, target])
@@ -229,9 +236,8 @@ async def connection_paths(
         found = await nodes_any(graph, [source])
         label, row = found[source]
         return [Path(nodes=[PathNode(source, label, row)])]
-    result = await graph.read(
-        q.SHORTEST_PATHS, {"from": elements[source], "to": elements[target], "limit": limit}
-    )
+    params = {"from": elements[source], "to": elements[target], "limit": limit}
+    result = await graph.read(q.ALL_SHORTEST_PATHS if every else q.SHORTEST_PATH, params)
     paths = []
     for r in result:
         if len(r["rels"]) > max_hops:

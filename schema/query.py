@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -34,6 +35,7 @@ from schema.questions import (
     build_neighborhood,
     build_onboarding,
     load_partners,
+    rollup_of,
 )
 from schema.types import (
     Area,
@@ -303,7 +305,7 @@ class Query:
     )
     async def rollup(self, info: Info, area: strawberry.ID) -> AreaRollup | None:
         found: Area = await _lookup(info, "Area", area)
-        return AreaRollup(area=found)
+        return await rollup_of(info, found)
 
     @strawberry.field(
         description="2. Organizations within `hops` steps of an organization or "
@@ -322,20 +324,22 @@ class Query:
         return await load_partners(info, of, hops, kind, within, valid_on, first)
 
     @strawberry.field(
-        description="3. The shortest paths between any two entities, each step "
-        "named in Thai and English."
+        description="3. A shortest path between any two entities, each step named in "
+        "Thai and English; `all: true` gives every shortest path (up to `first`), which can "
+        "be slow on a large graph. Empty when none is at most `maxHops` long."
     )
     async def connection(
         self,
         info: Info,
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
         to: strawberry.ID,
-        max_hops: int = 6,
+        max_hops: int = 10,
+        all: bool = False,
         first: int = 5,
     ) -> list[Path]:
         size = ctx(info).page_size(first)
         paths = await network.connection_paths(
-            ctx(info).graph, from_, to, max_hops=max_hops, limit=max(size, 1)
+            ctx(info).graph, from_, to, max_hops=max_hops, every=all, limit=max(size, 1)
         )
         return [Path.build(p) for p in paths[:size]]
 
@@ -376,10 +380,12 @@ class Query:
         size = ctx(info).page_size(first)
         area: Area = await _lookup(info, "Area", within)
         graph = ctx(info).graph
-        by_level = await resources.pools_by_level(graph, within)
+        by_level, pool_rows = await asyncio.gather(
+            resources.pools_by_level(graph, within),
+            resources.pools(graph, within, levels=_values(level), limit=size),
+        )
         if level:
             by_level = [b for b in by_level if b.level in _values(level)]  # type: ignore[operator]
-        pool_rows = await resources.pools(graph, within, levels=_values(level), limit=size)
         return PoolReport(
             within=area,
             by_level=[LevelPools.build(b) for b in by_level],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from typing import Annotated, Any, Generic, TypeVar
@@ -84,20 +85,34 @@ def _convert(value: Any, annotation: Any) -> Any:
     return value
 
 
-def build(cls: type[T], row: Row) -> T:
-    """An instance of a GraphQL type from a stored row: fields are filled by name."""
+@functools.cache
+def _plan(cls: type[Any]) -> tuple[list[tuple[str, Any, Any]], bool]:
+    """How to fill ``cls`` from a row: (field, annotation, default) per field, once per class."""
     hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    fields = []
+    takes_row = False
+    for f in dataclasses.fields(cls):
         if f.name == "row":
-            kwargs["row"] = row
+            takes_row = True
         elif f.init:
             default = f.default if f.default is not dataclasses.MISSING else None
             if f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            kwargs[f.name] = _convert(row.get(f.name, default), hints[f.name])
-            if kwargs[f.name] is None and default is not None:
-                kwargs[f.name] = default
+                default = f.default_factory
+            fields.append((f.name, hints[f.name], default))
+    return fields, takes_row
+
+
+def build(cls: type[T], row: Row) -> T:
+    """An instance of a GraphQL type from a stored row: fields are filled by name."""
+    fields, takes_row = _plan(cls)  # type: ignore[arg-type]  # classes are hashable
+    kwargs: dict[str, Any] = {"row": row} if takes_row else {}
+    for name, annotation, default in fields:
+        value = row.get(name)
+        if value is None:
+            value = default() if callable(default) else default
+        else:
+            value = _convert(value, annotation)
+        kwargs[name] = value
     return cls(**kwargs)
 
 
@@ -201,9 +216,9 @@ class Area(Node):
 
     @strawberry.field(description="Counts in this area's whole subtree (question 1).")
     async def rollup(self, info: Info) -> AreaRollupRef:
-        from schema.questions import AreaRollup
+        from schema.questions import rollup_of
 
-        return AreaRollup(area=self)
+        return await rollup_of(info, self)
 
     @strawberry.field(
         description="Which child areas lack a partnership, mechanism or pool (question 5)."

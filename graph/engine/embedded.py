@@ -23,7 +23,9 @@ import logging
 import os
 import secrets
 import socket
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,6 +62,21 @@ def _describe_process(pid: int) -> str:
         return f"pid {pid} ({' '.join(proc.cmdline())[:200]})"
     except psutil.Error:
         return f"pid {pid}"
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Point the process's file descriptor 2 at ``path`` for the duration of the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as target:
+        os.dup2(target.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -252,6 +269,39 @@ class EmbeddedEngine(Engine):
         os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.log_dir / "hs_err_pid%p.log"))
         return props
 
+    def _create_server(self, props: Path, password: str, bolt_port: int, http_port: int) -> Any:
+        from arcadedb_embedded import jvm as arcade_jvm
+
+        arcade_jvm.start_jvm(
+            heap_size=self.settings.embedded_heap,
+            jvm_args=[
+                f"-Djava.util.logging.config.file={props}",
+                # The engine's web server still uses sun.misc.Unsafe; without this the JVM
+                # prints a warning to the terminal at the first request.
+                "--sun-misc-unsafe-memory-access=allow",
+            ],
+        )
+        import arcadedb_embedded
+
+        server = arcadedb_embedded.create_server(
+            root_path=str(self.dir / "arcadedb"),
+            root_password=password,
+            config={
+                "host": self.settings.embedded_host,
+                "http_port": http_port,
+                "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+                "bolt_port": bolt_port,
+            },
+        )
+        server.start()
+        try:
+            server.create_database(self.database)  # opens it when it exists
+        except BaseException:
+            with contextlib.suppress(Exception):
+                server.stop()
+            raise
+        return server
+
     def _start_server(self, password: str) -> BoltEndpoint:
         props = self._configure_java_logging()
         bolt_port = self.settings.bolt_port or free_port()
@@ -261,32 +311,10 @@ class EmbeddedEngine(Engine):
                 raise EngineError(f"port {port} on 127.0.0.1 is already in use")
         started = time.monotonic()
         try:
-            from arcadedb_embedded import jvm as arcade_jvm
-
-            arcade_jvm.start_jvm(
-                heap_size=self.settings.embedded_heap,
-                jvm_args=[
-                    f"-Djava.util.logging.config.file={props}",
-                    # The web server inside the engine still uses sun.misc.Unsafe; without
-                    # this the JVM prints a warning to the terminal at the first request.
-                    "--sun-misc-unsafe-memory-access=allow",
-                ],
-            )
-            import arcadedb_embedded
-
-            server = arcadedb_embedded.create_server(
-                root_path=str(self.dir / "arcadedb"),
-                root_password=password,
-                config={
-                    "host": self.settings.embedded_host,
-                    "http_port": http_port,
-                    "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-                    "bolt_port": bolt_port,
-                },
-            )
-            server.start()
-            self._server = server
-            server.create_database(self.database)  # opens it when it exists
+            # The JVM writes its start-up warnings straight to file descriptor 2; they go to
+            # the engine's log with the rest of its output, not to the user's terminal.
+            with _stderr_to(self.log_dir / "jvm-start.log"):
+                self._server = self._create_server(props, password, bolt_port, http_port)
         except EngineError:
             raise
         except Exception as exc:

@@ -53,16 +53,29 @@ UNION ALL UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN id AS key, eleme
 UNION ALL UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN id AS key, elementId(n) AS element
 """
 
-# Every shortest path between two nodes (up to 8 relationships), in a stable order.
-SHORTEST_PATHS = """
+# A shortest path between two nodes (up to 10 relationships). Which one, among several of the
+# same length, is the engine's choice: finding one is a bidirectional search and fast on both
+# engines, while finding every shortest path can mean walking most of the graph.
+SHORTEST_PATH = """
 MATCH (a) WHERE elementId(a) = $from
 MATCH (b) WHERE elementId(b) = $to
-MATCH p = allShortestPaths((a)-[*..8]-(b))
+MATCH p = shortestPath((a)-[*..10]-(b))
+RETURN [n IN nodes(p) | n {.id, .name_th, .name_en, .name_latn, .text_th, .text_en, .title_en,
+                           .level, .kind, .tier, .synthetic, label: labels(n)[0]}] AS nodes,
+       [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id,
+                                 role: r.role}] AS rels
+"""
+
+# Every shortest path (asked for explicitly: it can be slow), in a stable order.
+ALL_SHORTEST_PATHS = """
+MATCH (a) WHERE elementId(a) = $from
+MATCH (b) WHERE elementId(b) = $to
+MATCH p = allShortestPaths((a)-[*..10]-(b))
 WITH p, [n IN nodes(p) | n.id] AS ids
 ORDER BY size(ids), ids
 LIMIT $limit
-RETURN [n IN nodes(p) | n {.id, .name_th, .name_en, .name_latn, .text_th, .text_en, .title_en, .level,
-                           .kind, .tier, .synthetic, label: labels(n)[0]}] AS nodes,
+RETURN [n IN nodes(p) | n {.id, .name_th, .name_en, .name_latn, .text_th, .text_en, .title_en,
+                           .level, .kind, .tier, .synthetic, label: labels(n)[0]}] AS nodes,
        [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id,
                                  role: r.role}] AS rels
 """

@@ -6,8 +6,8 @@ from __future__ import annotations
 PERSON_AREAS = """
 MATCH (p:Person {id: $id})-[:WORKS_IN]->(a:Area)
 OPTIONAL MATCH (a)-[:PART_OF*1..8]->(up:Area)
-WITH a, collect(up {.*}) AS above
-RETURN a {.*} AS area, above
+WITH a, collect(up {.*, search_text: null, content_hash: null}) AS above
+RETURN a {.*, search_text: null, content_hash: null} AS area, above
 ORDER BY area.id
 """
 
@@ -17,7 +17,7 @@ UNWIND $areas AS aid
 MATCH (:Area {id: aid})<-[:WORKS_IN]-(peer:Person)
 WHERE peer.id <> $id
 WITH DISTINCT peer
-RETURN peer {.*} AS node
+RETURN peer {.*, search_text: null, content_hash: null} AS node
 ORDER BY CASE peer.tier WHEN 'core_leader' THEN 0 WHEN 'second_tier_leader' THEN 1 ELSE 2 END,
          peer.name_th, peer.id
 LIMIT $limit
@@ -30,20 +30,16 @@ WHERE peer.id <> $id
 RETURN count(DISTINCT peer) AS total
 """
 
-# People of a given tier anywhere in an area's subtree (the person's province group).
+# People of the person's tier in an area's subtree: the nearest of their province group's
+# peers (the caller passes their district, so the walk stays local; the group's total comes
+# from its materialized counts).
 PEERS_IN_SUBTREE = """
 MATCH (:Area {id: $root})<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(peer:Person)
 WHERE peer.id <> $id AND peer.tier = $tier
 WITH DISTINCT peer
-RETURN peer {.*} AS node
+RETURN peer {.*, search_text: null, content_hash: null} AS node
 ORDER BY peer.name_th, peer.id
 LIMIT $limit
-"""
-
-PEERS_IN_SUBTREE_COUNT = """
-MATCH (:Area {id: $root})<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(peer:Person)
-WHERE peer.id <> $id AND peer.tier = $tier
-RETURN count(DISTINCT peer) AS total
 """
 
 # Who holds a leading role in the bodies of each given area (not its subtree): the people one
@@ -55,7 +51,7 @@ WITH DISTINCT aid, o
 MATCH (o)<-[m:MEMBER_OF]-(k:Person)
 WHERE m.role IN $roles AND k.id <> $id
   AND (m.start_on IS NULL OR m.start_on <= $on) AND (m.end_on IS NULL OR m.end_on >= $on)
-RETURN aid AS key, k {.*} AS person, o {.*} AS organization, m.role AS role,
+RETURN aid AS key, k {.*, search_text: null, content_hash: null} AS person, o {.*, search_text: null, content_hash: null} AS organization, m.role AS role,
        m.role_th AS role_th
 ORDER BY key, o.id, k.name_th, k.id
 LIMIT $limit
@@ -74,7 +70,7 @@ CALL () {
 }
 WITH x, collect(DISTINCT through) AS through
 WHERE x.status <> 'ended'
-RETURN x {.*} AS node, through
+RETURN x {.*, search_text: null, content_hash: null} AS node, through
 ORDER BY x.level, x.name_th, x.id
 LIMIT $limit
 """
@@ -89,14 +85,14 @@ CALL () {
   RETURN r, 'stewardship' AS through
 }
 WITH r, collect(DISTINCT through) AS through
-RETURN r {.*} AS node, through
+RETURN r {.*, search_text: null, content_hash: null} AS node, through
 ORDER BY r.level, r.name_th, r.id
 LIMIT $limit
 """
 
 EVENTS_ATTENDED = """
 MATCH (:Person {id: $id})-[a:ATTENDED]->(e:Event)
-RETURN e {.*} AS node, a.role AS role, a.role_th AS role_th
+RETURN e {.*, search_text: null, content_hash: null} AS node, a.role AS role, a.role_th AS role_th
 ORDER BY e.on DESC, e.id
 LIMIT $limit
 """

@@ -13,7 +13,10 @@ RESET = """
 MATCH (a:Area)
 SET a.rollup_organizations = 0, a.rollup_people = 0, a.rollup_partnerships = 0,
     a.rollup_active_partnerships = 0, a.rollup_resources = 0, a.rollup_pools = 0,
-    a.rollup_pooled_amount = 0.0, a.rollup_contributions = 0, a.rollup_mechanisms = 0
+    a.rollup_pooled_amount = 0.0, a.rollup_contributions = 0, a.rollup_mechanisms = 0,
+    a.rollup_tier_core_leader = 0, a.rollup_tier_second_tier_leader = 0,
+    a.rollup_tier_member = 0, a.rollup_tier_staff = 0, a.rollup_tier_partner = 0,
+    a.rollup_tier_official = 0
 """
 
 ORGANIZATIONS = """
@@ -22,10 +25,22 @@ WITH up, count(DISTINCT o) AS n
 SET up.rollup_organizations = n
 """
 
+# People, and how many of each leadership tier (a second-tier leader's peers in a province
+# group are counted from these, not by walking the group).
 PEOPLE = """
 MATCH (p:Person)-[:WORKS_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH up, count(DISTINCT p) AS n
-SET up.rollup_people = n
+WITH DISTINCT up, p
+WITH up, count(p) AS n,
+     sum(CASE p.tier WHEN 'core_leader' THEN 1 ELSE 0 END) AS core_leader,
+     sum(CASE p.tier WHEN 'second_tier_leader' THEN 1 ELSE 0 END) AS second_tier_leader,
+     sum(CASE p.tier WHEN 'member' THEN 1 ELSE 0 END) AS member,
+     sum(CASE p.tier WHEN 'staff' THEN 1 ELSE 0 END) AS staff,
+     sum(CASE p.tier WHEN 'partner' THEN 1 ELSE 0 END) AS partner,
+     sum(CASE p.tier WHEN 'official' THEN 1 ELSE 0 END) AS official
+SET up.rollup_people = n, up.rollup_tier_core_leader = core_leader,
+    up.rollup_tier_second_tier_leader = second_tier_leader, up.rollup_tier_member = member,
+    up.rollup_tier_staff = staff, up.rollup_tier_partner = partner,
+    up.rollup_tier_official = official
 """
 
 PARTNERSHIPS = """
@@ -83,7 +98,7 @@ RETURN id AS key, a.rollup_organizations AS organizations, a.rollup_people AS pe
 COVERAGE = """
 UNWIND $ids AS id
 MATCH (:Area {id: id})<-[:PART_OF]-(child:Area)
-RETURN id AS key, child {.*} AS node, child.rollup_active_partnerships AS partnerships,
+RETURN id AS key, child {.*, search_text: null, content_hash: null} AS node, child.rollup_active_partnerships AS partnerships,
        child.rollup_mechanisms AS mechanisms, child.rollup_pools AS pools
 ORDER BY key, child.code
 """

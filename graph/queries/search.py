@@ -33,7 +33,7 @@ WITH node,
        ELSE 6 END AS depth
 ORDER BY exact, depth, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 AREA_CANDIDATES_WITHIN = """
@@ -48,7 +48,7 @@ WITH node,
        ELSE 6 END AS depth
 ORDER BY exact, depth, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 ORGANIZATION_CANDIDATES = """
@@ -56,7 +56,7 @@ CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
 WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
 ORDER BY exact, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 # An organization is inside the area when it is based in, or works in, an area of its subtree;
@@ -69,7 +69,7 @@ WITH DISTINCT node
 WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
 ORDER BY exact, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 PERSON_CANDIDATES = """
@@ -77,7 +77,7 @@ CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
 WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
 ORDER BY exact, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 PERSON_CANDIDATES_WITHIN = """
@@ -88,7 +88,7 @@ WITH DISTINCT node
 WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
 ORDER BY exact, size(node.name_th), node.id
 LIMIT $cap
-RETURN node {.*} AS row
+RETURN node {.*, search_text: null, content_hash: null} AS row
 """
 
 SEARCH_CANDIDATES: dict[str, LiteralString] = {

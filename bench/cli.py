@@ -1,0 +1,221 @@
+"""`kb bench`: load a scale, ask the eight questions over HTTP and as raw Cypher, report."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+# Only typer at import time: `kb --help` loads this module and must stay fast; each command
+# imports what it needs.
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bench.run import Options
+
+app = typer.Typer(
+    help="Benchmark the API: latency per question, GraphQL vs raw Cypher, load, memory, growth.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+T = TypeVar("T")
+BENCH_DIR = Path(__file__).resolve().parent
+SMOKE_GROUP = "area:pg-central-lower-1"
+
+Engine = Annotated[str, typer.Option(help="embedded, or neo4j (KB_NEO4J_URI, KB_NEO4J_PASSWORD).")]
+Work = Annotated[Path, typer.Option(help="Where the fresh data directories and server logs go.")]
+Out = Annotated[Path, typer.Option(help="Where the JSON and Markdown results are written.")]
+Samples = Annotated[int, typer.Option(min=1, help="Sampled inputs per question.")]
+Warmup = Annotated[int, typer.Option(min=0, help="Inputs asked first, untimed, per question.")]
+Seed = Annotated[int, typer.Option(help="Seed of the generator and of the sampling.")]
+Heap = Annotated[str, typer.Option(help="Java heap of the embedded engine.")]
+Keep = Annotated[bool, typer.Option(help="Keep the embedded data directory afterwards.")]
+Wipe = Annotated[
+    bool, typer.Option("--wipe-neo4j", help="Allow deleting everything in the Neo4j database.")
+]
+
+
+def _console() -> Console:
+    import logging
+
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    console = Console(stderr=True)
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
+        force=True,
+    )
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return console
+
+
+def _check_engine(engine: str, wipe_neo4j: bool, console: Console) -> None:
+    if engine not in ("embedded", "neo4j"):
+        raise typer.BadParameter("--engine must be embedded or neo4j")
+    if engine != "neo4j":
+        return
+    if not os.environ.get("KB_NEO4J_URI") or not os.environ.get("KB_NEO4J_PASSWORD"):
+        console.print("[red]--engine neo4j needs KB_NEO4J_URI and KB_NEO4J_PASSWORD[/red]")
+        raise typer.Exit(2)
+    if not wipe_neo4j:
+        console.print(
+            "[red]refused:[/red] the benchmark deletes everything in the Neo4j database at "
+            f"{os.environ['KB_NEO4J_URI']} before loading; pass --wipe-neo4j to allow it"
+        )
+        raise typer.Exit(2)
+
+
+def _run(console: Console, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work``; a known failure (engine, graph, server) is one clear line and exit 1."""
+    from bench.server import ServerFailed
+    from graph.engine import EngineError
+    from graph.errors import GraphError
+
+    try:
+        return asyncio.run(work())
+    except (EngineError, GraphError, ServerFailed) as exc:
+        from rich.markup import escape
+
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _one_run(opts: Options, console: Console, *, exit_on_errors: bool = False) -> None:
+    from bench.report import write
+    from bench.run import run_scale
+    from bench.summary import print_run
+
+    result = _run(console, lambda: run_scale(opts, console))
+    json_path, md_path = write(result, opts.out)
+    print_run(result, console)
+    console.print(f"results: {md_path} and {json_path}")
+    if exit_on_errors:
+        problems = result.failures()
+        if problems:
+            console.print(f"[red]smoke failed:[/red] {'; '.join(problems)}")
+            raise typer.Exit(1)
+        console.print("[green]smoke passed: every question answered without errors[/green]")
+
+
+@app.command()
+def run(
+    scale: Annotated[float, typer.Option(min=0.0001, help="Size of the national network.")],
+    engine: Engine = "embedded",
+    work: Work = BENCH_DIR / "work",
+    samples: Samples = 50,
+    warmup: Warmup = 3,
+    clients: Annotated[int, typer.Option(min=0, help="Concurrent HTTP clients (0: skip).")] = 20,
+    duration: Annotated[float, typer.Option(min=0, help="Seconds of concurrent load.")] = 60.0,
+    out: Out = BENCH_DIR / "results",
+    seed: Seed = 2566,
+    heap: Heap = "4g",
+    keep: Keep = False,
+    wipe_neo4j: Wipe = False,
+    provinces: Annotated[
+        str | None, typer.Option(help="Only these province codes, comma-separated (71,72).")
+    ] = None,
+) -> None:
+    """Load one scale into a fresh graph and measure every question, concurrency and memory."""
+    from bench.run import Options
+
+    console = _console()
+    _check_engine(engine, wipe_neo4j, console)
+    only = sorted({p.strip() for p in provinces.split(",") if p.strip()}) if provinces else []
+    opts = Options(
+        scale,
+        engine,
+        work,
+        out,
+        samples,
+        warmup,
+        clients,
+        duration,
+        seed,
+        heap,
+        keep,
+        provinces=tuple(only) or None,
+    )
+    _one_run(opts, console)
+
+
+@app.command()
+def growth(
+    scales: Annotated[str, typer.Option(help="Comma-separated scales.")] = "0.1,0.25,0.5,1",
+    engine: Engine = "embedded",
+    work: Work = BENCH_DIR / "work",
+    samples: Samples = 50,
+    warmup: Warmup = 3,
+    out: Out = BENCH_DIR / "results",
+    seed: Seed = 2566,
+    heap: Heap = "4g",
+    keep: Keep = False,
+    wipe_neo4j: Wipe = False,
+) -> None:
+    """The question latencies at several scales, a fresh graph each; one growth table."""
+    import shlex
+    from functools import partial
+
+    from bench.growth import GrowthResult, print_growth, write_growth
+    from bench.run import Options, now, run_scale
+
+    console = _console()
+    _check_engine(engine, wipe_neo4j, console)
+    try:
+        values = sorted({float(s) for s in scales.split(",") if s.strip()})
+    except ValueError:
+        raise typer.BadParameter(f"--scales: numbers separated by commas, not {scales!r}") from None
+    if not values or min(values) <= 0:
+        raise typer.BadParameter("--scales needs at least one positive scale")
+    command = ["kb", "bench", "growth", "--scales", ",".join(f"{s:g}" for s in values)]
+    command += ["--engine", engine, "--samples", str(samples), "--warmup", str(warmup)]
+    command += ["--seed", str(seed), "--heap", heap] + (["--wipe-neo4j"] if wipe_neo4j else [])
+    result = GrowthResult(engine, shlex.join(command), now())
+    for scale in values:
+        opts = Options(scale, engine, work, out, samples, warmup, 0, 0.0, seed, heap, keep)
+        # No concurrency at each scale: growth is about the latency of one request.
+        result.runs.append(_run(console, partial(run_scale, opts, console, concurrency=False)))
+    result.finished_at = now()
+    json_path, md_path = write_growth(result, out)
+    print_growth(result, console)
+    console.print(f"results: {md_path} and {json_path}")
+
+
+@app.command()
+def smoke(
+    scale: Annotated[float, typer.Option(help="A tiny national network.")] = 0.01,
+    samples: Samples = 3,
+    keep_results: Annotated[
+        Path | None, typer.Option(help="Write the results here instead of a temporary folder.")
+    ] = None,
+) -> None:
+    """What CI runs: a tiny scale on one province group, a few inputs, 2 clients for 3 s;
+    fails if any request errored or a question found no inputs."""
+    from bench.run import Options
+    from seeds.pipeline import demo_groups
+
+    console = _console()
+    # The whole country at 0.01 is still 400,000 elements: one group of provinces keeps CI
+    # short while every kind of chunk, question and link to the article is exercised.
+    provinces = tuple(sorted(demo_groups()[SMOKE_GROUP]))
+    with tempfile.TemporaryDirectory(prefix="kb-bench-smoke-") as tmp:
+        opts = Options(
+            scale,
+            work=Path(tmp) / "work",
+            out=keep_results or Path(tmp) / "results",
+            samples=samples,
+            warmup=1,
+            clients=2,
+            duration=3.0,
+            heap="1g",
+            provinces=provinces,
+        )
+        _one_run(opts, console, exit_on_errors=True)

@@ -1,0 +1,102 @@
+"""What the figures were measured on: CPU, memory, OS, runtimes, package versions, commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+PACKAGES = ("neo4j", "strawberry-graphql", "arcadedb-embedded", "fastapi", "uvicorn", "httpx")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return f"{line.split('=', 1)[1].strip(chr(34))} ({platform.release()})"
+    except OSError:
+        pass
+    return platform.platform()
+
+
+def embedded_java() -> str | None:
+    """The version of the Java runtime bundled with the embedded engine, read from its
+    ``release`` file, so the JVM need not start to tell."""
+    spec = importlib.util.find_spec("arcadedb_embedded")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    release = Path(next(iter(spec.submodule_search_locations))) / "jre" / "release"
+    try:
+        for line in release.read_text().splitlines():
+            if line.startswith("JAVA_VERSION="):
+                return "Java " + line.split("=", 1)[1].strip('"') + " (bundled JRE)"
+    except OSError:
+        pass
+    return None
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit() -> str | None:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}{' (with uncommitted changes)' if dirty else ''}"
+
+
+def describe_machine() -> dict[str, Any]:
+    memory = psutil.virtual_memory()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "cpu_model": _cpu_model(),
+        "logical_cpus": os.cpu_count(),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "ram_bytes": memory.total,
+        "os": _os_name(),
+        "python": platform.python_version(),
+        "embedded_java": embedded_java(),
+        "packages": {p: _version(p) for p in PACKAGES},
+        "commit": _git_commit(),
+        # The CPU may be shared with other work: the load at the start says how busy it was.
+        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }

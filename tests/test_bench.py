@@ -1,0 +1,245 @@
+"""The benchmark's own parts: statistics, result files, the command line, and its measuring
+plumbing against a served graph. Nothing here is timed: the figures are never asserted."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from rich.progress import Progress
+from typer.testing import CliRunner
+
+from bench.concurrency import ConcurrencyResult, hammer
+from bench.growth import GrowthResult, local_check, to_growth_markdown, write_growth
+from bench.latency import QuestionResult, error_of, measure
+from bench.loading import LoadResult
+from bench.questions import LOCAL, QUESTIONS
+from bench.report import Memory, RunResult, targets, write
+from bench.run import Options, question_mix
+from bench.sampling import sample_inputs
+from bench.stats import Latency, percentile, ratio, summarize
+from graph.engine.embedded import free_port
+from tests.conftest import EngineUnderTest
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    values = [float(v) for v in range(100, 0, -1)]  # 100 .. 1, unsorted on purpose
+    assert percentile(values, 50) == 50
+    assert percentile(values, 95) == 95
+    assert percentile(values, 99) == 99
+    assert percentile(values, 100) == 100
+    assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2  # never an interpolation
+    assert percentile([7.0], 99) == 7
+    assert percentile([1.0, 2.0, 3.0], 99) == 3  # fewer than 100 values: p99 is the slowest
+
+
+@pytest.mark.parametrize("p", [0, -1, 101])
+def test_percentile_out_of_range(p: float) -> None:
+    with pytest.raises(ValueError):
+        percentile([1.0], p)
+
+
+def test_summaries_of_nothing_are_empty() -> None:
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    assert summarize([]) == Latency()
+    assert summarize([2.0, 4.0]) == Latency(
+        n=2, p50=2.0, p95=4.0, p99=4.0, mean=3.0, min=2.0, max=4.0
+    )
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None and ratio(1.0, 0.0) is None
+
+
+def test_errors_of_a_response() -> None:
+    assert error_of(200, {"data": {"x": 1}}) is None
+    assert error_of(500, None) == "HTTP 500"
+    body = {"errors": [{"message": "no area", "extensions": {"code": "NOT_FOUND"}}]}
+    assert error_of(200, body) == "NOT_FOUND: no area"
+
+
+# --- result files --------------------------------------------------------------------------------
+
+
+def _question(name: str, title: str, local: bool, target: float, p50: float) -> QuestionResult:
+    result = QuestionResult(name, title, local, target, samples=3)
+    result.graphql_ms = [p50 - 1, p50, p50 + 5]
+    result.raw_ms = [p50 / 2 - 1, p50 / 2, p50 / 2 + 2]
+    result.graphql, result.raw = summarize(result.graphql_ms), summarize(result.raw_ms)
+    result.ratio_p50 = ratio(result.graphql.p50, result.raw.p50)
+    result.round_trips_median, result.round_trips_max = 4, 6
+    result.inputs = [{"id": "x"}] * 3
+    return result
+
+
+def _run(scale: float, p50: float = 10.0) -> RunResult:
+    result = RunResult(
+        "embedded",
+        scale,
+        2566,
+        Options(scale).command(),
+        {"cpu_model": "test CPU", "logical_cpus": 2, "packages": {"neo4j": "6"}},
+        {"samples": 3, "warmup": 1},
+        started_at="2026-01-01T00:00:00+00:00",
+        finished_at="2026-01-01T00:01:00+00:00",
+    )
+    result.graph = {"nodes": 1000, "relationships": 3000}
+    result.load = LoadResult(100, 1.0, 3, 900, 2900, 0.5, 0.4, 0.1, 3800)
+    result.questions = [
+        _question(q.name, q.title, q.local, q.p95_target_ms, p50 * (1 + i / 10))
+        for i, q in enumerate(QUESTIONS)
+    ]
+    result.concurrency = ConcurrencyResult(2, 3.0, elapsed_s=3.1, requests=62, errors=1)
+    result.memory = Memory("the API server process", 600 * 2**20, 300 * 2**20, 15, "1g")
+    return result
+
+
+def test_run_results_are_written_as_json_and_markdown(tmp_path: Path) -> None:
+    json_path, md_path = write(_run(0.5), tmp_path)
+    assert (json_path.name, md_path.name) == ("embedded-scale-0.5.json", "embedded-scale-0.5.md")
+    data = json.loads(json_path.read_text())
+    assert data["schema_version"] == 1 and data["kind"] == "run"
+    for key in ("engine", "scale", "seed", "command", "machine", "graph", "load", "questions",
+                "concurrency", "memory", "targets", "started_at", "finished_at"):  # fmt: skip
+        assert key in data, key
+    assert data["command"].startswith("kb bench run --scale 0.5 ")
+    assert data["load"]["elements"] == 3800 and data["load"]["per_second"] == 7600
+    assert data["concurrency"]["requests_per_s"] == pytest.approx(20, abs=0.1)
+    assert [q["name"] for q in data["questions"]] == [q.name for q in QUESTIONS]
+    for q in data["questions"]:
+        assert set(q["graphql"]) == {"n", "p50", "p95", "p99", "mean", "min", "max"}
+        assert set(q["raw"]) == set(q["graphql"])
+        for key in ("samples", "errors", "ratio_p50", "round_trips_median", "met", "inputs"):
+            assert key in q, key
+    assert any(t["target"].startswith("loading") and t["met"] is False for t in data["targets"])
+
+    markdown = md_path.read_text()
+    table = [line for line in markdown.splitlines() if line.startswith("| ")]
+    for q in QUESTIONS:
+        assert sum(line.startswith(f"| {q.title} |") for line in table) == 1, q.title
+    assert "kb bench run --scale 0.5" in markdown
+    assert "## Concurrency" in markdown and "## Memory" in markdown
+
+
+def test_what_fails_a_smoke_run() -> None:
+    result = _run(0.01)
+    assert result.failures() == ["concurrency: 1 requests errored"]
+    result.concurrency = None
+    assert result.failures() == []
+    result.questions[0].errors = 2
+    result.questions[1].samples = 0
+    assert result.failures() == [
+        "rollup: 2 of 3 requests errored",
+        "partners: no inputs found in the graph",
+    ]
+
+
+def test_targets_name_what_missed() -> None:
+    result = _run(1.0, p50=100.0)
+    missed = {t["target"] for t in targets(result) if not t["met"]}
+    assert "rollup: GraphQL p95 < 50 ms" in missed
+    assert "connection: GraphQL p95 < 200 ms" not in missed  # 100-odd ms is within its own target
+    assert any(t.startswith("20 clients") for t in missed)  # 2 clients for 3 s is not the target
+
+
+def test_growth_compares_local_questions_between_quarter_and_full_scale(tmp_path: Path) -> None:
+    growth = GrowthResult("embedded", "kb bench growth --scales 0.1,0.25,1", "start", "end")
+    growth.runs = [_run(0.1, 10.0), _run(0.25, 10.0), _run(1.0, 12.0)]
+    checks = local_check(growth)
+    assert [c["question"] for c in checks] == list(LOCAL)
+    assert all(c["scales"] == [0.25, 1.0] and c["ratio"] == 1.2 and c["met"] for c in checks)
+    markdown = to_growth_markdown(growth)
+    assert "(1.20×)" in markdown and "scale 0.25 vs 1" in markdown
+    json_path, md_path = write_growth(growth, tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data["kind"] == "growth" and data["scales"] == [0.1, 0.25, 1.0]
+    assert [row["question"] for row in data["growth"]] == [q.name for q in QUESTIONS]
+    assert md_path.name == "embedded-growth.md"
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_kb_bench_commands() -> None:
+    from api.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "--help"])
+    assert result.exit_code == 0
+    for command in ("run", "growth", "smoke"):
+        assert command in result.output
+
+
+def test_neo4j_is_never_wiped_without_consent(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.cli import app
+
+    monkeypatch.setenv("KB_NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setenv("KB_NEO4J_PASSWORD", "x")
+    result = CliRunner().invoke(app, ["bench", "run", "--scale", "0.01", "--engine", "neo4j"])
+    assert result.exit_code == 2
+    assert "--wipe-neo4j" in result.output
+
+
+def test_the_command_line_of_a_run_repeats_it() -> None:
+    opts = Options(0.25, samples=7, clients=5, duration=9, seed=3, heap="2g")
+    assert opts.command() == (
+        "kb bench run --scale 0.25 --engine embedded --samples 7 --warmup 3 --clients 5 "
+        "--duration 9 --seed 3 --heap 2g"
+    )
+
+
+# --- the measuring plumbing, against the seeded graph of the test suite ---------------------------
+
+
+@pytest.fixture(scope="module")
+def traced_api(kb: EngineUnderTest) -> Iterator[str]:
+    """The app with statement tracing on (the benchmark's setting), over real HTTP."""
+    from api.app import create_app
+
+    port = free_port()
+    app = create_app(kb.settings.model_copy(update={"trace_statements": True}))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-bench", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(traced_api: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=traced_api, timeout=60) as http:
+        yield http
+
+
+async def test_every_question_is_measured_over_http_and_replayed(
+    kb: EngineUnderTest, client: httpx.AsyncClient, traced_api: str
+) -> None:
+    inputs = await sample_inputs(kb.graph, 2, seed=1)
+    assert inputs == await sample_inputs(kb.graph, 2, seed=1), "sampling is deterministic"
+    progress = Progress(disable=True)
+    for question in QUESTIONS:
+        variables = question.variables(inputs)
+        assert variables, f"no inputs sampled for {question.name}"
+        result = await measure(question, variables, client, kb.graph, progress, warmup=1)
+        assert result.errors == 0, result.error_examples
+        assert result.graphql.n == result.raw.n == len(variables)
+        assert result.round_trips_median is not None and result.round_trips_median >= 1
+    for a, b in inputs.pairs:
+        assert a != b
+    concurrent = await hammer(traced_api, question_mix(inputs), 2, 1.0, progress)
+    assert concurrent.requests > 0 and concurrent.errors == 0, concurrent.error_examples
