@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ async def nodes_any(graph: Graph, ids: Sequence[str]) -> dict[str, tuple[str, Ro
         label = label_of(i)
         if label in q.NODES_BY_ID:
             by_label[label].append(i)
-    found: dict[str, tuple[str, Row]] = {}
-    for label, chunk in by_label.items():
-        for key, node in (await nodes_by_id(graph, label, chunk)).items():
-            found[key] = (label, node)
-    return found
+    labels = list(by_label)
+    results = await asyncio.gather(*(nodes_by_id(graph, lb, by_label[lb]) for lb in labels))
+    return {
+        key: (lb, node)
+        for lb, rows in zip(labels, results, strict=True)
+        for key, node in rows.items()
+    }
 
 
 async def areas_by_code(graph: Graph, codes: Sequence[str]) -> dict[str, Row]:

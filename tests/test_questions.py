@@ -191,6 +191,27 @@ def test_connection_between_the_articles_two_speakers(http: httpx.Client) -> Non
     assert via_meeting[0]["textTh"].startswith("ธีรพงศ์ พร้อมพอชื่นบุญ —เข้าร่วม→")
 
 
+def test_every_shortest_path_when_asked(http: httpx.Client) -> None:
+    body = gql(
+        http,
+        """{ one: connection(from: "org:codi", to: "org:wg-pg-central-upper") { length nodes { id } }
+             every: connection(from: "org:codi", to: "org:wg-pg-central-upper", all: true, first: 100) {
+               length nodes { id } } }""",
+    )
+    result = data(body)
+    assert len(result["one"]) == 1
+    lengths = {p["length"] for p in result["every"]}
+    assert lengths == {result["one"][0]["length"]}
+    assert result["one"][0] in result["every"]
+    routes = [tuple(n["id"] for n in p["nodes"]) for p in result["every"]]
+    assert routes == sorted(routes, key=lambda r: (len(r), r))
+
+
+def test_no_path_within_max_hops_is_empty(http: httpx.Client) -> None:
+    body = gql(http, '{ connection(from: "area:710101", to: "area:100101", maxHops: 2) { length } }')
+    assert data(body)["connection"] == []
+
+
 def test_connection_to_an_unknown_id_is_not_found(http: httpx.Client) -> None:
     body = gql(http, '{ connection(from: "person:nobody", to: "org:codi") { length } }')
     assert error_codes(body) == ["NOT_FOUND"]

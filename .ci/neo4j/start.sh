@@ -9,7 +9,8 @@
 # <workdir>/build/     compiled launcher + cached classpath
 #
 # Env: MAVEN_REPO_LOCAL (default: Maven's own, ~/.m2/repository),
-#      NEO4J_HEAP (default 1g), NEO4J_START_TIMEOUT seconds (default 180),
+#      NEO4J_HEAP (default 1g), NEO4J_PAGECACHE_MB (default 256),
+#      NEO4J_START_TIMEOUT seconds (default 180),
 #      JAVA_HOME (default: java on PATH).
 set -euo pipefail
 

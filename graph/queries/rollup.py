@@ -2,9 +2,8 @@
 
 Dashboards ask for rollups of whole regions and of the country; counting a subtree of a
 million nodes on every request cannot be fast, so each area keeps its subtree's counts in
-``rollup_*`` properties. Each count walks every entity up to all of its areas' ancestors once
-and counts it once per ancestor (DISTINCT), so an entity linked to several areas of the same
-subtree is counted once there, exactly as the live query in ``graph.queries.areas`` does.
+``rollup_*`` properties, counted exactly as the live query in ``graph.queries.areas`` counts
+them: an entity linked to several areas of one subtree is counted once there.
 """
 
 from __future__ import annotations
@@ -19,24 +18,34 @@ SET a.rollup_organizations = 0, a.rollup_people = 0, a.rollup_partnerships = 0,
     a.rollup_tier_official = 0
 """
 
+# Each count is taken area by area (CALL per area): an entity is counted once per area whose
+# subtree holds it (DISTINCT within that area's subtree), and no single step ever holds more
+# than one subtree's entities, which the engines' per-query memory limits allow.
+
 ORGANIZATIONS = """
-MATCH (o:Organization)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH up, count(DISTINCT o) AS n
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN]-(o:Organization)
+  RETURN count(DISTINCT o) AS n
+}
 SET up.rollup_organizations = n
 """
 
 # People, and how many of each leadership tier (a second-tier leader's peers in a province
 # group are counted from these, not by walking the group).
 PEOPLE = """
-MATCH (p:Person)-[:WORKS_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH DISTINCT up, p
-WITH up, count(p) AS n,
-     sum(CASE p.tier WHEN 'core_leader' THEN 1 ELSE 0 END) AS core_leader,
-     sum(CASE p.tier WHEN 'second_tier_leader' THEN 1 ELSE 0 END) AS second_tier_leader,
-     sum(CASE p.tier WHEN 'member' THEN 1 ELSE 0 END) AS member,
-     sum(CASE p.tier WHEN 'staff' THEN 1 ELSE 0 END) AS staff,
-     sum(CASE p.tier WHEN 'partner' THEN 1 ELSE 0 END) AS partner,
-     sum(CASE p.tier WHEN 'official' THEN 1 ELSE 0 END) AS official
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(p:Person)
+  WITH DISTINCT p
+  RETURN count(p) AS n,
+         sum(CASE p.tier WHEN 'core_leader' THEN 1 ELSE 0 END) AS core_leader,
+         sum(CASE p.tier WHEN 'second_tier_leader' THEN 1 ELSE 0 END) AS second_tier_leader,
+         sum(CASE p.tier WHEN 'member' THEN 1 ELSE 0 END) AS member,
+         sum(CASE p.tier WHEN 'staff' THEN 1 ELSE 0 END) AS staff,
+         sum(CASE p.tier WHEN 'partner' THEN 1 ELSE 0 END) AS partner,
+         sum(CASE p.tier WHEN 'official' THEN 1 ELSE 0 END) AS official
+}
 SET up.rollup_people = n, up.rollup_tier_core_leader = core_leader,
     up.rollup_tier_second_tier_leader = second_tier_leader, up.rollup_tier_member = member,
     up.rollup_tier_staff = staff, up.rollup_tier_partner = partner,
@@ -44,33 +53,44 @@ SET up.rollup_people = n, up.rollup_tier_core_leader = core_leader,
 """
 
 PARTNERSHIPS = """
-MATCH (x:Partnership)-[:COVERS]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH up, count(DISTINCT x) AS n,
-     count(DISTINCT CASE WHEN x.status <> 'ended' THEN x END) AS active
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:COVERS]-(x:Partnership)
+  RETURN count(DISTINCT x) AS n,
+         count(DISTINCT CASE WHEN x.status <> 'ended' THEN x END) AS active
+}
 SET up.rollup_partnerships = n, up.rollup_active_partnerships = active
 """
 
 RESOURCES = """
-MATCH (r:Resource)-[:SERVES]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH up, count(DISTINCT r) AS n
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
+  RETURN count(DISTINCT r) AS n
+}
 SET up.rollup_resources = n
 """
 
-# A pool's contributions are summed once per pool, then once per (pool, ancestor) pair.
+# A pool's contributions are summed once per pool in the area's subtree.
 POOLS = """
-MATCH (r:Resource {kind: 'pooled_fund'})
-OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
-WITH r, coalesce(sum(c.amount), 0) AS amount, count(c) AS contributions
-MATCH (r)-[:SERVES]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH DISTINCT up, r, amount, contributions
-WITH up, count(r) AS pools, sum(amount) AS amount, sum(contributions) AS contributions
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource {kind: 'pooled_fund'})
+  WITH DISTINCT r
+  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
+  RETURN count(DISTINCT r) AS pools, coalesce(sum(c.amount), 0) AS amount,
+         count(c) AS contributions
+}
 SET up.rollup_pools = pools, up.rollup_pooled_amount = amount,
     up.rollup_contributions = contributions
 """
 
 MECHANISMS = """
-MATCH (m:Mechanism)-[:OPERATES_IN]->(:Area)-[:PART_OF*0..8]->(up:Area)
-WITH up, count(DISTINCT m) AS n
+MATCH (up:Area)
+CALL (up) {
+  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:OPERATES_IN]-(m:Mechanism)
+  RETURN count(DISTINCT m) AS n
+}
 SET up.rollup_mechanisms = n
 """
 

@@ -28,6 +28,12 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 public final class Neo4jServer {
     private static final String HOST = "127.0.0.1";
 
+    /** Page cache size: NEO4J_PAGECACHE_MB, 256 MB by default (CI's graphs are small). */
+    private static long pageCacheBytes() {
+        String mb = System.getenv("NEO4J_PAGECACHE_MB");
+        return Long.parseLong(mb == null || mb.isEmpty() ? "256" : mb) * 1024 * 1024;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: Neo4jServer <home-dir> <port>   (password in $NEO4J_PASSWORD)");
@@ -77,7 +83,7 @@ public final class Neo4jServer {
                 // must not lock `neo4j` out for the tests that follow it.
                 .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
                 .setConfig(GraphDatabaseSettings.auth_max_failed_attempts, 0)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheBytes())
                 // Pre-allocated 256 MiB transaction log files are wasted disk in CI.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
