@@ -78,7 +78,7 @@ class Tx:
     def __init__(self, tx: AsyncTransaction | AsyncManagedTransaction) -> None:
         self._tx = tx
 
-    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+    async def run(self, query: LiteralString, /, **params: Any) -> list[Row]:
         _count(query, params)
         try:
             result = await self._tx.run(query, params)
@@ -115,7 +115,7 @@ class Graph:
         await self.driver.close()
 
     async def read(
-        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, /, **kw: Any
     ) -> list[Row]:
         """Run one read statement in an auto-commit transaction and return its rows."""
         values = dict(params or {}, **kw)
@@ -130,13 +130,13 @@ class Graph:
             raise _translate(exc) from exc
 
     async def read_one(
-        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, /, **kw: Any
     ) -> Row | None:
         rows = await self.read(query, params, **kw)
         return rows[0] if rows else None
 
     async def write(
-        self, query: LiteralString, params: Mapping[str, Any] | None = None, **kw: Any
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, /, **kw: Any
     ) -> list[Row]:
         """Run one write statement in its own transaction."""
         async with self.transaction() as tx:

@@ -58,6 +58,8 @@ class LevelFlows:
 
 
 async def pools_by_level(graph: Graph, within: str) -> list[LevelFlows]:
+    """Per level, the pooled funds serving ``within``'s subtree and their flows (as counted at
+    the last load: ``graph.areas.refresh_rollups``)."""
     from graph.areas import LEVEL_ORDER
 
     rows = await graph.read(q.POOLS_BY_LEVEL, within=within)
@@ -65,10 +67,10 @@ async def pools_by_level(graph: Graph, within: str) -> list[LevelFlows]:
         LevelFlows(
             r["level"],
             r["pools"],
-            float(r["contributed"]),
-            r["contributions"],
-            float(r["allocated"]),
-            r["allocations"],
+            float(r["contributed"] or 0),
+            r["contributions"] or 0,
+            float(r["allocated"] or 0),
+            r["allocations"] or 0,
         )
         for r in rows
     ]

@@ -35,6 +35,7 @@ OPTIONAL_WORDS = frozenset(
     {"กลุ่ม", "จังหวัด", "ตอน", "ภาค", "อำเภอ", "ตำบล", "เขต", "แขวง", "the", "of", "group"}
 )
 MIN_SUFFIX_CLUSTERS = 2
+MIN_PREFIX = 3  # shorter search text is matched as whole terms only
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
 FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, never fuzzily
 FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
@@ -150,9 +151,16 @@ def fuzzy_word(word: str) -> bool:
 
 
 def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
-    """A Lucene query for a user's search text: all words required (the last also as a prefix;
-    with ``fuzzy``, Latin words of five letters or more also with one slip), OR the whole text
-    as a prefix of any indexed term. None if nothing is searchable.
+    """A Lucene query for a user's search text: all words required (with ``fuzzy``, Latin
+    words of five letters or more also with one slip), OR the whole text, spaces removed, as a
+    prefix of any indexed term. None if nothing is searchable.
+
+    Only the whole text is a prefix, never a single word: Thai words are short, and a prefix
+    of two or three letters expands to thousands of index terms (every name suffix that starts
+    with it), which made a national-scale search take most of a second. The whole text still
+    finds what is being typed ("สมชายใ" finds "สมชาย ใจดี") and any part of a name (through
+    the indexed suffixes), and a prefix is only asked for once it is three letters long (two
+    digits for a code).
 
     Fuzzy terms cost far more than exact and prefix ones on the embedded engine (tens of
     milliseconds over the area index), so a caller may ask without them first."""
@@ -162,19 +170,17 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         return None
     clauses = []
     parts = []
-    for i, w in enumerate(required):
+    for w in required:
         term = lucene_term(w)
         slip = f" OR {term}~1" if fuzzy and fuzzy_word(w) else ""
-        if i == len(required) - 1:
-            parts.append(f"+({term} OR {term}*{slip})")
-        elif slip:
-            parts.append(f"+({term}{slip})")
-        else:
-            parts.append(f"+{term}")
+        parts.append(f"+({term}{slip})" if slip else f"+{term}")
     clauses.append("(" + " ".join(parts) + ")")
     # Without wildcard characters: Lucene refuses a prefix query that starts with "*", even an
     # escaped one, unless leading wildcards are allowed (Neo4j allows them, ArcadeDB does not).
     compact = _WILDCARD.sub("", "".join(normalize(query).split()))
-    if compact:
+    if len(compact) >= MIN_PREFIX or (compact.isdigit() and len(compact) >= 2):
+        # Codes are digits: "71" finds Kanchanaburi's districts (71xx) too, and cheaply.
         clauses.append(lucene_term(compact) + "*")
+    elif compact:
+        clauses.append(lucene_term(compact))
     return " OR ".join(clauses)

@@ -208,7 +208,9 @@ def test_every_shortest_path_when_asked(http: httpx.Client) -> None:
 
 
 def test_no_path_within_max_hops_is_empty(http: httpx.Client) -> None:
-    body = gql(http, '{ connection(from: "area:710101", to: "area:100101", maxHops: 2) { length } }')
+    body = gql(
+        http, '{ connection(from: "area:710101", to: "area:100101", maxHops: 2) { length } }'
+    )
     assert data(body)["connection"] == []
 
 

@@ -35,22 +35,14 @@ RETURN id AS key, contributed, contributions, allocated, allocations, feeder_cou
 """
 
 # Pools serving an area's subtree, per level, with what was contributed to and allocated from
-# them: the dashboard's view of pool flows.
+# them (the totals each resource keeps since the last load): the dashboard's view of pool flows.
 POOLS_BY_LEVEL = """
 MATCH (:Area {id: $within})<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
 WHERE r.kind = 'pooled_fund'
 WITH DISTINCT r
-CALL (r) {
-  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
-  RETURN coalesce(sum(c.amount), 0) AS contributed, count(c) AS contributions
-}
-CALL (r) {
-  OPTIONAL MATCH (r)-[al:ALLOCATED_TO]->()
-  RETURN coalesce(sum(al.amount), 0) AS allocated, count(al) AS allocations
-}
-RETURN r.level AS level, count(r) AS pools, sum(contributed) AS contributed,
-       sum(contributions) AS contributions, sum(allocated) AS allocated,
-       sum(allocations) AS allocations
+RETURN r.level AS level, count(r) AS pools, sum(r.flow_contributed) AS contributed,
+       sum(r.flow_contributions) AS contributions, sum(r.flow_allocated) AS allocated,
+       sum(r.flow_allocations) AS allocations
 """
 
 POOLS_PAGE = """

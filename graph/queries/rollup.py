@@ -94,6 +94,22 @@ CALL (up) {
 SET up.rollup_mechanisms = n
 """
 
+# What flowed into and out of each resource, kept on the resource so that the pools of a
+# whole region are summed without walking every contribution again.
+RESOURCE_FLOWS = """
+MATCH (r:Resource)
+CALL (r) {
+  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
+  RETURN coalesce(sum(c.amount), 0) AS contributed, count(c) AS contributions
+}
+CALL (r) {
+  OPTIONAL MATCH (r)-[al:ALLOCATED_TO]->()
+  RETURN coalesce(sum(al.amount), 0) AS allocated, count(al) AS allocations
+}
+SET r.flow_contributed = contributed, r.flow_contributions = contributions,
+    r.flow_allocated = allocated, r.flow_allocations = allocations
+"""
+
 REFRESH: tuple[tuple[str, str], ...] = (
     ("reset", RESET),
     ("organizations", ORGANIZATIONS),
@@ -102,6 +118,7 @@ REFRESH: tuple[tuple[str, str], ...] = (
     ("resources", RESOURCES),
     ("pools", POOLS),
     ("mechanisms", MECHANISMS),
+    ("resource flows", RESOURCE_FLOWS),
 )
 
 # The materialized counts of many areas, for the API.
