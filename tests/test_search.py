@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from graph import text
+from graph.areas import refresh_rollups
 from graph.db import count_round_trips
 from graph.errors import InvalidInput, NotFound
-from graph.areas import refresh_rollups
 from graph.load import load_dataset
 from graph.models import Dataset, Organization, OrganizationKind
 from graph.search import MAX_TEXT_LENGTH, SearchHit, search
