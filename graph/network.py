@@ -290,7 +290,12 @@ async def neighbourhood(
     hood = Neighbourhood(root, {root: PathNode(root, label, row)}, depth_of={root: 0})
     frontier = [root]
     for d in range(1, depth + 1):
-        rows = await graph.read(eq.NEIGHBOURS, ids=frontier, cap=limit * 4)
+        # Enough rows to fill what is left of the node budget, with room for the edges
+        # between nodes already found; a hub's thousands of links are never all fetched.
+        budget = max(limit - len(hood.nodes), 1)
+        rows = await graph.read(eq.NEIGHBOURS, ids=frontier, cap=budget * 3)
+        if len(rows) >= budget * 3:
+            hood.truncated = True  # a label's links were cut at the cap
         rows.sort(key=lambda r: (r["key"], r["type"], r["node"].get("id", "")))
         nxt: list[str] = []
         for r in rows:

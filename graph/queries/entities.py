@@ -36,43 +36,44 @@ RETURN code AS key, n {.*, search_text: null, content_hash: null} AS node
 
 # One step out from nodes of any label, in one round trip: each branch seeks its own label's
 # unique index, so an id of another label costs nothing. Each branch keeps at most $cap rows,
-# in a stable order. Used by the neighbourhood export.
+# in a stable order, and only what a network view draws of each node. Used by the
+# neighbourhood export.
 NEIGHBOURS = """
 UNWIND $ids AS id MATCH (a:Area {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Organization {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Person {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Partnership {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Resource {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Plan {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Goal {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Mechanism {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 UNION ALL
 UNWIND $ids AS id MATCH (a:Event {id: id})-[r]-(b)
-RETURN id AS key, labels(b)[0] AS label, b {.*, search_text: null, content_hash: null} AS node, type(r) AS type, startNode(r) = a AS out,
-       r {.*, search_text: null, content_hash: null} AS rel ORDER BY key, type, b.id LIMIT $cap
+RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn, .text_th, .title_th, .kind, .level, .tier, .synthetic} AS node,
+       type(r) AS type, startNode(r) = a AS out, r {.key, .id} AS rel ORDER BY key, type, b.id LIMIT $cap
 """
 
 
