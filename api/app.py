@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graph.errors import GraphError
+from graph.memory import settle
 from graph.migrations import applied_versions
 from graph.queries.admin import PING
 from graph.runtime import Runtime, open_runtime
@@ -39,6 +40,7 @@ def create_app(
                 result = await seed(rt.graph, demo=seed_on_start.demo, scale=seed_on_start.scale)
                 log.info("seeded %d elements before serving", result.elements)
             app.state.runtime = rt
+            settle()
             log.info("serving on %s", rt.engine.describe())
             yield
 

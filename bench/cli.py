@@ -190,6 +190,26 @@ def growth(
 
 
 @app.command()
+def compare(
+    scale: Annotated[float, typer.Option(min=0.0001, help="The scale both runs loaded.")] = 1.0,
+    engines: Annotated[str, typer.Option(help="Comma-separated engines.")] = "embedded,neo4j",
+    out: Out = BENCH_DIR / "results",
+) -> None:
+    """Runs of one scale on several engines side by side, from their result files in --out."""
+    from bench.compare import CompareError, write
+
+    console = _console()
+    names = [e.strip() for e in engines.split(",") if e.strip()]
+    paths = [out / f"{name}-scale-{scale:g}.json" for name in names]
+    try:
+        target = write(paths, out)
+    except CompareError as exc:
+        console.print(f"[red]cannot compare:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"side by side: {target}")
+
+
+@app.command()
 def smoke(
     scale: Annotated[float, typer.Option(help="A tiny national network.")] = 0.01,
     samples: Samples = 3,

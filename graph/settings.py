@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     bolt_port: int | None = Field(default=None, ge=1, le=65535, description="Free port if unset.")
     http_port: int | None = Field(default=None, ge=1, le=65535, description="Free port if unset.")
     embedded_heap: str = Field(default="4g", pattern=r"^\d+[mMgG]$")
+    embedded_jvm_args: list[str] = Field(
+        default_factory=list,
+        description="Extra JVM options for the embedded engine, as a JSON list: "
+        "'[\"-XX:+UseZGC\"]'. Its garbage collector logs to <data dir>/logs/gc.log.",
+    )
     attach_wait_s: float = Field(
         default=30.0,
         ge=0,

@@ -16,6 +16,7 @@ import uvicorn
 from rich.progress import Progress
 from typer.testing import CliRunner
 
+from bench import compare
 from bench.concurrency import ConcurrencyResult, hammer
 from bench.growth import GrowthResult, local_check, to_growth_markdown, write_growth
 from bench.latency import QuestionResult, error_of, measure
@@ -165,6 +166,34 @@ def test_growth_compares_local_questions_between_quarter_and_full_scale(tmp_path
     assert md_path.name == "embedded-growth.md"
 
 
+def test_runs_on_two_engines_side_by_side(tmp_path: Path) -> None:
+    write(_run(1.0, p50=10.0), tmp_path)
+    neo4j = _run(1.0, p50=20.0)
+    neo4j.engine = "neo4j"
+    write(neo4j, tmp_path)
+    target = compare.write(
+        [tmp_path / "embedded-scale-1.json", tmp_path / "neo4j-scale-1.json"], tmp_path
+    )
+    assert target.name == "side-by-side-scale-1.md"
+    markdown = target.read_text()
+    rollup = next(line for line in markdown.splitlines() if line.startswith("| rollup |"))
+    # each engine's own figures: GraphQL p50 10.0 (embedded), 20.0 (neo4j); raw p50 half of it
+    assert rollup.split(" | ")[1:4] == ["10.0", "15.0", "5.0"]
+    assert rollup.split(" | ")[5:8] == ["20.0", "25.0", "10.0"]
+    assert "| loading, elements/s | 7,600 | 7,600 |" in markdown
+
+    with pytest.raises(compare.CompareError, match="different scales"):
+        write(_run(0.5), tmp_path)
+        compare.write(
+            [tmp_path / "embedded-scale-0.5.json", tmp_path / "neo4j-scale-1.json"], tmp_path
+        )
+    with pytest.raises(compare.CompareError, match="no such result file"):
+        compare.write([tmp_path / "missing.json"], tmp_path)
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    with pytest.raises(compare.CompareError, match="not the result of"):
+        compare.write([tmp_path / "bad.json"], tmp_path)
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 
@@ -173,7 +202,7 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "growth", "smoke"):
+    for command in ("run", "growth", "smoke", "compare"):
         assert command in result.output
 
 

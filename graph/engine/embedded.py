@@ -269,6 +269,14 @@ class EmbeddedEngine(Engine):
         os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(self.log_dir / "hs_err_pid%p.log"))
         return props
 
+    def _gc_log(self) -> list[str]:
+        """Pauses of the collector show up as slow requests: keep a record of them in the log
+        directory (unless its path has a colon, which -Xlog would read as a separator)."""
+        path = self.log_dir / "gc.log"
+        if ":" in str(path):
+            return []
+        return [f"-Xlog:gc:file={path}:uptime,level,tags:filecount=5,filesize=10m"]
+
     def _create_server(self, props: Path, password: str, bolt_port: int, http_port: int) -> Any:
         from arcadedb_embedded import jvm as arcade_jvm
 
@@ -279,6 +287,12 @@ class EmbeddedEngine(Engine):
                 # The engine's web server still uses sun.misc.Unsafe; without this the JVM
                 # prints a warning to the terminal at the first request.
                 "--sun-misc-unsafe-memory-access=allow",
+                # System.gc(), which the collector's log shows being called during ordinary work,
+                # starts a concurrent cycle instead of stopping every thread for a full
+                # collection of a heap that holds gigabytes of cached pages at national scale.
+                "-XX:+ExplicitGCInvokesConcurrent",
+                *self._gc_log(),
+                *self.settings.embedded_jvm_args,
             ],
         )
         import arcadedb_embedded
