@@ -243,3 +243,42 @@ async def test_failure_inside_the_transaction_rolls_everything_back(kb: EngineUn
     with pytest.raises(QueryFailed):
         await load_dataset(kb.graph, ds)
     assert await fingerprint(kb.graph) == before
+
+
+async def test_new_nodes_are_created_and_a_rerun_merges_into_them(kb: EngineUnderTest) -> None:
+    """A first load creates nodes and their links outright; loading the same records again
+    merges into them: the same nodes, one relationship per pair, nothing duplicated."""
+    from graph.models import Organization
+
+    org = Organization(
+        id="org:zz-created",
+        kind="savings_group",
+        name_th="กลุ่มออมทรัพย์ทดสอบ",
+        located_in="area:710101",
+        works_in=["area:710101", "area:710102", "area:710101"],  # one area twice
+        source_ids=["src:synthetic-demo"],
+    )
+    count = """
+    MATCH (o:Organization {id: 'org:zz-created'})-[r]->(a:Area)
+    RETURN type(r) AS rel, a.id AS area, count(*) AS n ORDER BY rel, area
+    """
+    expected = [
+        {"rel": "LOCATED_IN", "area": "area:710101", "n": 1},
+        {"rel": "WORKS_IN", "area": "area:710101", "n": 1},
+        {"rel": "WORKS_IN", "area": "area:710102", "n": 1},
+    ]
+    try:
+        # refresh=False: the areas' materialized rollups stay as the other tests expect them
+        first = await load_dataset(
+            kb.graph, Dataset(origin="test", organizations=[org]), refresh=False
+        )
+        assert first.nodes == {"Organization": 1}
+        assert await kb.graph.read(count) == expected
+        await load_dataset(kb.graph, Dataset(origin="test", organizations=[org]), refresh=False)
+        assert await kb.graph.read(count) == expected
+        nodes = await kb.graph.read(
+            "MATCH (o:Organization {id: 'org:zz-created'}) RETURN o.name_th AS name"
+        )
+        assert nodes == [{"name": "กลุ่มออมทรัพย์ทดสอบ"}]
+    finally:
+        await kb.graph.write("MATCH (o:Organization {id: 'org:zz-created'}) DETACH DELETE o")
