@@ -23,6 +23,7 @@ from graph import text
 from graph.db import Graph, Tx
 from graph.models.dataset import Dataset, label_of
 from graph.queries import load as q
+from graph.search import FORMS as search_forms
 
 # (dataset, current step, rows written so far, rows in all steps)
 Progress = Callable[[str, str, int, int], None]
@@ -99,9 +100,9 @@ def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
     """The property map stored for a record: its own fields, plus derived search fields."""
     props = rec.model_dump(mode="json", exclude=RELATION_FIELDS.get(section, set()))
     if section == "areas":
+        area: Any = rec
         props["search_text"] = text.search_text(
-            [rec.name_th, rec.name_en, *rec.aliases],  # type: ignore[attr-defined]
-            [rec.code],  # type: ignore[attr-defined]
+            [area.name_th, area.name_en, *area.aliases], [area.code]
         )
     elif section == "organizations":
         names = [rec.name_th, rec.name_en, rec.short_name_th, rec.short_name_en]  # type: ignore[attr-defined]
@@ -123,7 +124,20 @@ def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
         props["search_text"] = text.search_text(
             [person.name_th, person.given_name_th, person.family_name_th, person.name_en]
         )
+    label = SECTION_LABEL[section]
+    if label in search_forms:
+        props["search_words"] = text.form_words(_forms_of(label, props))
     return _with_hash(_clean(props))
+
+
+def _forms_of(label: str, props: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
+    """The written forms ``graph.search`` ranks a node by, named as it names them."""
+    for name in search_forms[label]:
+        value = props.get(name)
+        if isinstance(value, list):
+            yield from ((f"{name}[{i}]", v) for i, v in enumerate(value))
+        else:
+            yield name, value
 
 
 def _rel_props(rec: BaseModel, **extra: Any) -> dict[str, Any]:

@@ -10,9 +10,11 @@ How a search runs:
    Only when nothing matches as typed is the index asked again allowing a slip in the longer
    Latin words ("Kanchanabury"): fuzzy terms are slow on the embedded engine.
 3. Every candidate is scored here, in Python, by how its written forms (names, aliases, short
-   names, code) match the text; ties break by area level, shorter name, then id. Both engines
-   index the same tokens with the same analyzer, so they return the same candidates, and the
-   ranking is a function of the candidates' properties only: the results are identical.
+   names, code) match the text, from the words the loader segmented each form into
+   (``search_words``: no name is segmented again at search time); ties break by area level,
+   shorter name, then id. Both engines index the same tokens with the same analyzer, so they
+   return the same candidates, and the ranking is a function of the candidates' properties
+   only: the results are identical.
 
 Scores are tiers rather than a continuous measure, so that a result's place is easy to
 explain; from best to worst:
@@ -233,11 +235,28 @@ def _keys(value: str) -> _Keys:
 
 
 @lru_cache(maxsize=100_000)
-def _roman_keys(value: str) -> _Keys | None:
-    """The RTGS romanization of a Thai form; None for a form with no Thai in it."""
-    if not thai.has_thai(value):
+def _keys_of_words(ws: tuple[str, ...]) -> _Keys:
+    return _Keys.of(ws)
+
+
+@lru_cache(maxsize=100_000)
+def _roman_keys(ws: tuple[str, ...]) -> _Keys | None:
+    """The RTGS romanization of a Thai form's words; None for a form with no Thai in it."""
+    if not any(thai.has_thai(w) for w in ws):
         return None
-    return _Keys.of(tuple(r for r in (thai.romanize(w) for w in thai.words(value)) if r))
+    return _Keys.of(tuple(r for r in (thai.romanize(w) for w in ws) if r))
+
+
+def _stored_words(row: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The words of each form as the loader segmented them (``search_words``), by form name."""
+    stored = row.get("search_words")
+    if not isinstance(stored, list):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in stored:
+        name, _, ws = str(entry).partition("\t")
+        out[name] = tuple(ws.split())
+    return out
 
 
 @dataclass(frozen=True)
@@ -307,9 +326,13 @@ def _score(label: str, row: dict[str, Any], query: _Query) -> SearchHit:
     best, matched = 0.0, "search_text"
     level = str(row.get("level")) if label == "Area" else None
     forms: list[tuple[str, _Keys]] = []
+    stored = _stored_words(row)
     for name, value in _forms(label, row):
-        keys = [(_keys(value), False)]
-        roman = _roman_keys(value) if query.roman else None
+        ws = stored.get(name)
+        if ws is None:  # a node loaded before forms' words were stored
+            ws = thai.words(value)
+        keys = [(_keys_of_words(ws), False)]
+        roman = _roman_keys(ws) if query.roman else None
         if roman is not None:
             keys.append((roman, True))
         for k, is_roman in keys:

@@ -385,3 +385,29 @@ async def test_one_statement_per_label(kb: EngineUnderTest) -> None:
     with count_round_trips() as trips:
         await search(kb.graph, "กาญจนบุรี", labels=["Person"])
     assert trips.count == 1
+
+
+async def test_stored_words_of_each_form_are_what_the_ranking_segments(
+    kb: EngineUnderTest,
+) -> None:
+    """The loader stores each written form's words (``search_words``), so a search does not
+    segment candidates' names again; they must be exactly what segmenting the form gives."""
+    rows = await kb.graph.read(
+        """
+        MATCH (n:Area) WHERE n.id IN ['area:71', 'area:pg-central-lower-1'] RETURN n {.*} AS n
+        UNION ALL
+        MATCH (n:Organization {id: 'org:codi'}) RETURN n {.*} AS n
+        UNION ALL
+        MATCH (n:Person) WHERE n.source_ids = ['src:synthetic-demo']
+        WITH n ORDER BY n.id LIMIT 3 RETURN n {.*} AS n
+        """
+    )
+    assert len(rows) == 6
+    for row in (r["n"] for r in rows):
+        stored = dict(entry.split("\t", 1) for entry in row["search_words"])
+        assert stored, row["id"]
+        for name, words in stored.items():
+            base, _, index = name.partition("[")
+            value = row[base][int(index[:-1])] if index else row[base]
+            assert words == " ".join(text.words(value)), (row["id"], name)
+        assert "name_th" in stored

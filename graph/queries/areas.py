@@ -9,7 +9,7 @@ from __future__ import annotations
 ANCESTORS = """
 UNWIND $ids AS id
 MATCH (a:Area {id: id})-[:PART_OF*1..8]->(up:Area)
-RETURN id AS key, up {.*, search_text: null, content_hash: null} AS node
+RETURN id AS key, up {.*, search_text: null, search_words: null, content_hash: null} AS node
 """
 
 # The live form of the materialized counts (graph.queries.rollup): used to check them, and
@@ -64,7 +64,7 @@ CALL (child) {
   OPTIONAL MATCH (child)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource {kind: 'pooled_fund'})
   RETURN count(DISTINCT r) AS pools
 }
-RETURN id AS key, child {.*, search_text: null, content_hash: null} AS node, partnerships, mechanisms, pools
+RETURN id AS key, child {.*, search_text: null, search_words: null, content_hash: null} AS node, partnerships, mechanisms, pools
 ORDER BY key, child.code
 """
 

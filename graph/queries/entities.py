@@ -12,26 +12,26 @@ from typing import LiteralString
 from graph.queries.load import NODE_LABELS, REL_TYPES
 
 NODES_BY_ID: dict[str, LiteralString] = {
-    "Source": "UNWIND $ids AS id MATCH (n:Source {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
-    "Area": "UNWIND $ids AS id MATCH (n:Area {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
+    "Source": "UNWIND $ids AS id MATCH (n:Source {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
+    "Area": "UNWIND $ids AS id MATCH (n:Area {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
     "Organization": (
-        "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node"
+        "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node"
     ),
-    "Person": "UNWIND $ids AS id MATCH (n:Person {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
+    "Person": "UNWIND $ids AS id MATCH (n:Person {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
     "Partnership": (
-        "UNWIND $ids AS id MATCH (n:Partnership {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node"
+        "UNWIND $ids AS id MATCH (n:Partnership {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node"
     ),
-    "Resource": "UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
-    "Plan": "UNWIND $ids AS id MATCH (n:Plan {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
-    "Goal": "UNWIND $ids AS id MATCH (n:Goal {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
-    "Mechanism": "UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
-    "Event": "UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN id AS key, n {.*, search_text: null, content_hash: null} AS node",
+    "Resource": "UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
+    "Plan": "UNWIND $ids AS id MATCH (n:Plan {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
+    "Goal": "UNWIND $ids AS id MATCH (n:Goal {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
+    "Mechanism": "UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
+    "Event": "UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN id AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node",
 }
 
 AREAS_BY_CODE = """
 UNWIND $codes AS code
 MATCH (n:Area {code: code})
-RETURN code AS key, n {.*, search_text: null, content_hash: null} AS node
+RETURN code AS key, n {.*, search_text: null, search_words: null, content_hash: null} AS node
 """
 
 # One step out from nodes of any label, in one round trip: each branch seeks its own label's
@@ -84,13 +84,13 @@ RETURN id AS key, labels(b)[0] AS label, b {.id, .name_th, .name_en, .name_latn,
 _OUT = """
 UNWIND $ids AS id
 MATCH (a:{source} {{id: id}})-[r:{rel}]->(b{target})
-RETURN id AS key, labels(b)[0] AS label, b {{.*, search_text: null, content_hash: null}} AS node, r {{.*, search_text: null, content_hash: null}} AS rel
+RETURN id AS key, labels(b)[0] AS label, b {{.*, search_text: null, search_words: null, content_hash: null}} AS node, r {{.*, search_text: null, search_words: null, content_hash: null}} AS rel
 ORDER BY key, b.id
 """
 _IN = """
 UNWIND $ids AS id
 MATCH (a:{source} {{id: id}})<-[r:{rel}]-(b{target})
-RETURN id AS key, labels(b)[0] AS label, b {{.*, search_text: null, content_hash: null}} AS node, r {{.*, search_text: null, content_hash: null}} AS rel
+RETURN id AS key, labels(b)[0] AS label, b {{.*, search_text: null, search_words: null, content_hash: null}} AS node, r {{.*, search_text: null, search_words: null, content_hash: null}} AS rel
 ORDER BY key, b.id
 """
 

@@ -60,7 +60,7 @@ WITH DISTINCT n
 WHERE {filters} AND {common}
 WITH n, CASE $sort WHEN 'name' THEN {name} ELSE n.id END AS sort_key
 WHERE {after}
-RETURN n {{.*, search_text: null, content_hash: null}} AS node, sort_key
+RETURN n {{.*, search_text: null, search_words: null, content_hash: null}} AS node, sort_key
 ORDER BY sort_key, n.id
 LIMIT $limit
 """

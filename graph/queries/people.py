@@ -6,8 +6,8 @@ from __future__ import annotations
 PERSON_AREAS = """
 MATCH (p:Person {id: $id})-[:WORKS_IN]->(a:Area)
 OPTIONAL MATCH (a)-[:PART_OF*1..8]->(up:Area)
-WITH a, collect(up {.*, search_text: null, content_hash: null}) AS above
-RETURN a {.*, search_text: null, content_hash: null} AS area, above
+WITH a, collect(up {.*, search_text: null, search_words: null, content_hash: null}) AS above
+RETURN a {.*, search_text: null, search_words: null, content_hash: null} AS area, above
 ORDER BY area.id
 """
 
@@ -17,7 +17,7 @@ UNWIND $areas AS aid
 MATCH (:Area {id: aid})<-[:WORKS_IN]-(peer:Person)
 WHERE peer.id <> $id
 WITH DISTINCT peer
-RETURN peer {.*, search_text: null, content_hash: null} AS node
+RETURN peer {.*, search_text: null, search_words: null, content_hash: null} AS node
 ORDER BY CASE peer.tier WHEN 'core_leader' THEN 0 WHEN 'second_tier_leader' THEN 1 ELSE 2 END,
          peer.name_th, peer.id
 LIMIT $limit
@@ -37,7 +37,7 @@ PEERS_IN_SUBTREE = """
 MATCH (:Area {id: $root})<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(peer:Person)
 WHERE peer.id <> $id AND peer.tier = $tier
 WITH DISTINCT peer
-RETURN peer {.*, search_text: null, content_hash: null} AS node
+RETURN peer {.*, search_text: null, search_words: null, content_hash: null} AS node
 ORDER BY peer.name_th, peer.id
 LIMIT $limit
 """
@@ -51,7 +51,7 @@ WITH DISTINCT aid, o
 MATCH (o)<-[m:MEMBER_OF]-(k:Person)
 WHERE m.role IN $roles AND k.id <> $id
   AND (m.start_on IS NULL OR m.start_on <= $on) AND (m.end_on IS NULL OR m.end_on >= $on)
-RETURN aid AS key, k {.*, search_text: null, content_hash: null} AS person, o {.*, search_text: null, content_hash: null} AS organization, m.role AS role,
+RETURN aid AS key, k {.*, search_text: null, search_words: null, content_hash: null} AS person, o {.*, search_text: null, search_words: null, content_hash: null} AS organization, m.role AS role,
        m.role_th AS role_th
 ORDER BY key, o.id, k.name_th, k.id
 LIMIT $limit
@@ -70,7 +70,7 @@ CALL () {
 }
 WITH x, collect(DISTINCT through) AS through
 WHERE x.status <> 'ended'
-RETURN x {.*, search_text: null, content_hash: null} AS node, through
+RETURN x {.*, search_text: null, search_words: null, content_hash: null} AS node, through
 ORDER BY x.level, x.name_th, x.id
 LIMIT $limit
 """
@@ -85,14 +85,14 @@ CALL () {
   RETURN r, 'stewardship' AS through
 }
 WITH r, collect(DISTINCT through) AS through
-RETURN r {.*, search_text: null, content_hash: null} AS node, through
+RETURN r {.*, search_text: null, search_words: null, content_hash: null} AS node, through
 ORDER BY r.level, r.name_th, r.id
 LIMIT $limit
 """
 
 EVENTS_ATTENDED = """
 MATCH (:Person {id: $id})-[a:ATTENDED]->(e:Event)
-RETURN e {.*, search_text: null, content_hash: null} AS node, a.role AS role, a.role_th AS role_th
+RETURN e {.*, search_text: null, search_words: null, content_hash: null} AS node, a.role AS role, a.role_th AS role_th
 ORDER BY e.on DESC, e.id
 LIMIT $limit
 """

@@ -49,7 +49,7 @@ POOLS_PAGE = """
 MATCH (:Area {id: $within})<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
 WHERE r.kind = 'pooled_fund' AND ($levels IS NULL OR r.level IN $levels)
 WITH DISTINCT r
-RETURN r {.*, search_text: null, content_hash: null} AS node
+RETURN r {.*, search_text: null, search_words: null, content_hash: null} AS node
 ORDER BY r.level, r.name_th, r.id
 LIMIT $limit
 """

@@ -135,7 +135,7 @@ RETURN id AS key, a.rollup_organizations AS organizations, a.rollup_people AS pe
 COVERAGE = """
 UNWIND $ids AS id
 MATCH (:Area {id: id})<-[:PART_OF]-(child:Area)
-RETURN id AS key, child {.*, search_text: null, content_hash: null} AS node, child.rollup_active_partnerships AS partnerships,
+RETURN id AS key, child {.*, search_text: null, search_words: null, content_hash: null} AS node, child.rollup_active_partnerships AS partnerships,
        child.rollup_mechanisms AS mechanisms, child.rollup_pools AS pools
 ORDER BY key, child.code
 """
