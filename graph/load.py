@@ -125,9 +125,17 @@ def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
             [person.name_th, person.given_name_th, person.family_name_th, person.name_en]
         )
     label = SECTION_LABEL[section]
-    if label in search_forms:
+    if label in STORED_WORDS:
         props["search_words"] = text.form_words(_forms_of(label, props))
     return _with_hash(_clean(props))
+
+
+# Labels whose forms' words are stored for the search's ranking. Organizations' names are
+# long and nearly all different ("สภาองค์กรชุมชนตำบล..."), so segmenting them at search time
+# cost most of a slow search; people's and areas' names repeat (given and family names,
+# place names) and are segmented once per process (graph.text.words is cached). Storing the
+# words on every node made the national load about a quarter slower (bench/results/NOTES.md).
+STORED_WORDS = frozenset({"Organization"})
 
 
 def _forms_of(label: str, props: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
