@@ -181,47 +181,15 @@ REL_TYPES = frozenset(
     }
 )
 
-_LINK_OUT = """
+# One statement per relationship: MERGE where the owner may already hold it (``key`` tells
+# keyed relationships apart), CREATE for owners created in the same load, which cannot hold
+# any yet. Only the labels, type and direction vary, and they come from the fixed Link
+# constants below, never from input.
+_LINK = """
 UNWIND $rows AS row
 MATCH (a:{owner} {{id: row.owner}})
 MATCH (b:{target} {{id: row.target}})
-MERGE (a)-[r:{rel}]->(b)
-SET r = row.props
-"""
-_LINK_IN = """
-UNWIND $rows AS row
-MATCH (a:{owner} {{id: row.owner}})
-MATCH (b:{target} {{id: row.target}})
-MERGE (a)<-[r:{rel}]-(b)
-SET r = row.props
-"""
-_LINK_KEYED_OUT = """
-UNWIND $rows AS row
-MATCH (a:{owner} {{id: row.owner}})
-MATCH (b:{target} {{id: row.target}})
-MERGE (a)-[r:{rel} {{key: row.key}}]->(b)
-SET r = row.props
-"""
-_LINK_KEYED_IN = """
-UNWIND $rows AS row
-MATCH (a:{owner} {{id: row.owner}})
-MATCH (b:{target} {{id: row.target}})
-MERGE (a)<-[r:{rel} {{key: row.key}}]-(b)
-SET r = row.props
-"""
-# Links of an owner created in this load cannot exist yet: created outright too.
-_LINK_CREATE_OUT = """
-UNWIND $rows AS row
-MATCH (a:{owner} {{id: row.owner}})
-MATCH (b:{target} {{id: row.target}})
-CREATE (a)-[r:{rel}]->(b)
-SET r = row.props
-"""
-_LINK_CREATE_IN = """
-UNWIND $rows AS row
-MATCH (a:{owner} {{id: row.owner}})
-MATCH (b:{target} {{id: row.target}})
-CREATE (a)<-[r:{rel}]-(b)
+{verb} {pattern}
 SET r = row.props
 """
 _PRUNE_OUT = """
@@ -259,19 +227,19 @@ class Link:
         if self.rel not in REL_TYPES:
             raise ValueError(f"unknown relationship type in {self}")
 
+    def _link(self, verb: str, keyed: bool) -> str:
+        rel = f"[r:{self.rel} {{key: row.key}}]" if keyed else f"[r:{self.rel}]"
+        pattern = f"(a)-{rel}->(b)" if self.outgoing else f"(a)<-{rel}-(b)"
+        return _LINK.format(owner=self.owner, target=self.target, verb=verb, pattern=pattern)
+
     @property
     def statement(self) -> str:
-        if self.keyed:
-            template = _LINK_KEYED_OUT if self.outgoing else _LINK_KEYED_IN
-        else:
-            template = _LINK_OUT if self.outgoing else _LINK_IN
-        return template.format(owner=self.owner, target=self.target, rel=self.rel)
+        return self._link("MERGE", self.keyed)
 
     @property
     def create_statement(self) -> str:
         """For owners created in the same load: they have no relationships to merge with."""
-        template = _LINK_CREATE_OUT if self.outgoing else _LINK_CREATE_IN
-        return template.format(owner=self.owner, target=self.target, rel=self.rel)
+        return self._link("CREATE", keyed=False)  # the key is among the properties set
 
     @property
     def prune_statement(self) -> str:
