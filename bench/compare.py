@@ -101,7 +101,8 @@ def to_markdown(runs: list[dict[str, Any]]) -> str:
         "Runs: "
         + "; ".join(
             f"{r['engine']} {r['started_at']} – {r['finished_at']} "
-            f"(commit {r['machine'].get('commit', '?')})"
+            f"(commit {r['machine'].get('commit', '?')}; CPU check "
+            f"{r['machine'].get('cpu_check_ms', 'not measured')} ms)"
             for r in runs
         ),
         "",

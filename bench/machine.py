@@ -7,6 +7,7 @@ import importlib.util
 import os
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,21 @@ def _git_commit() -> str | None:
     return f"{head}{' (with uncommitted changes)' if dirty else ''}"
 
 
+def cpu_check_ms(rounds: int = 5) -> float:
+    """Milliseconds a fixed single-threaded Python workload takes, best of ``rounds``.
+
+    The machine is a shared virtual one: on another day the same code on the same "2 cores"
+    ran two to three times slower. Runs are comparable only where this figure is close."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def describe_machine() -> dict[str, Any]:
     memory = psutil.virtual_memory()
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -98,5 +114,6 @@ def describe_machine() -> dict[str, Any]:
         "commit": _git_commit(),
         # The CPU may be shared with other work: the load at the start says how busy it was.
         "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "cpu_check_ms": cpu_check_ms(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

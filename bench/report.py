@@ -155,7 +155,8 @@ def _machine_lines(machine: dict[str, Any]) -> list[str]:
         f"- Python {machine.get('python')}; engine runtime: {machine.get('engine_runtime')}",
         f"- packages: {packages}",
         f"- commit: {machine.get('commit')}; load average at start: "
-        f"{machine.get('load_average_at_start')}",
+        f"{machine.get('load_average_at_start')}; CPU check (a fixed Python loop, best of "
+        f"5): {machine.get('cpu_check_ms')} ms",
     ]
 
 

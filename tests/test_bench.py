@@ -21,6 +21,7 @@ from bench.concurrency import ConcurrencyResult, hammer
 from bench.growth import GrowthResult, local_check, to_growth_markdown, write_growth
 from bench.latency import QuestionResult, error_of, measure
 from bench.loading import LoadResult
+from bench.machine import describe_machine
 from bench.questions import LOCAL, QUESTIONS
 from bench.report import Memory, RunResult, targets, write
 from bench.run import Options, question_mix
@@ -272,3 +273,15 @@ async def test_every_question_is_measured_over_http_and_replayed(
         assert a != b
     concurrent = await hammer(traced_api, question_mix(inputs), 2, 1.0, progress)
     assert concurrent.requests > 0 and concurrent.errors == 0, concurrent.error_examples
+
+
+def test_the_machine_description_carries_a_cpu_check_that_run_files_show(tmp_path: Path) -> None:
+    machine = describe_machine()
+    assert machine["logical_cpus"] >= 1 and machine["ram_bytes"] > 0
+    assert isinstance(machine["cpu_check_ms"], float) and machine["cpu_check_ms"] > 0
+    result = _run(0.5)
+    result.machine = machine
+    _, md_path = write(result, tmp_path)
+    assert f"CPU check (a fixed Python loop, best of 5): {machine['cpu_check_ms']} ms" in (
+        md_path.read_text()
+    )
