@@ -27,6 +27,11 @@ def load_run(path: Path) -> dict[str, Any]:
     return run
 
 
+def _cpu_check(machine: dict[str, Any]) -> str:
+    ms = machine.get("cpu_check_ms")
+    return f"CPU check {ms} ms" if ms else "CPU check not measured (an earlier run)"
+
+
 def _num(value: float | int | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
@@ -101,8 +106,7 @@ def to_markdown(runs: list[dict[str, Any]]) -> str:
         "Runs: "
         + "; ".join(
             f"{r['engine']} {r['started_at']} – {r['finished_at']} "
-            f"(commit {r['machine'].get('commit', '?')}; CPU check "
-            f"{r['machine'].get('cpu_check_ms', 'not measured')} ms)"
+            f"(commit {r['machine'].get('commit', '?')}; {_cpu_check(r['machine'])})"
             for r in runs
         ),
         "",

@@ -171,6 +171,7 @@ def test_runs_on_two_engines_side_by_side(tmp_path: Path) -> None:
     write(_run(1.0, p50=10.0), tmp_path)
     neo4j = _run(1.0, p50=20.0)
     neo4j.engine = "neo4j"
+    neo4j.machine = {**neo4j.machine, "cpu_check_ms": 108.3}
     write(neo4j, tmp_path)
     target = compare.write(
         [tmp_path / "embedded-scale-1.json", tmp_path / "neo4j-scale-1.json"], tmp_path
@@ -182,6 +183,8 @@ def test_runs_on_two_engines_side_by_side(tmp_path: Path) -> None:
     assert rollup.split(" | ")[1:4] == ["10.0", "15.0", "5.0"]
     assert rollup.split(" | ")[5:8] == ["20.0", "25.0", "10.0"]
     assert "| loading, elements/s | 7,600 | 7,600 |" in markdown
+    # runs on different days are told apart by the machine's speed, where it was measured
+    assert "CPU check not measured" in markdown and "CPU check 108.3 ms" in markdown
 
     with pytest.raises(compare.CompareError, match="different scales"):
         write(_run(0.5), tmp_path)
