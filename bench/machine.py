@@ -38,13 +38,22 @@ def _os_name() -> str:
     return platform.platform()
 
 
-def embedded_java() -> str | None:
-    """The version of the Java runtime bundled with the embedded engine, read from its
-    ``release`` file, so the JVM need not start to tell."""
+def embedded_jre() -> Path | None:
+    """The Java runtime bundled with the embedded engine's wheel (its ``bin/`` has ``java`` and
+    ``jfr``), or None where the wheel is not installed."""
     spec = importlib.util.find_spec("arcadedb_embedded")
     if spec is None or not spec.submodule_search_locations:
         return None
-    release = Path(next(iter(spec.submodule_search_locations))) / "jre" / "release"
+    return Path(next(iter(spec.submodule_search_locations))) / "jre"
+
+
+def embedded_java() -> str | None:
+    """The version of the Java runtime bundled with the embedded engine, read from its
+    ``release`` file, so the JVM need not start to tell."""
+    jre = embedded_jre()
+    if jre is None:
+        return None
+    release = jre / "release"
     try:
         for line in release.read_text().splitlines():
             if line.startswith("JAVA_VERSION="):

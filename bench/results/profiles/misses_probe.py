@@ -1,5 +1,5 @@
-"""The probe behind misses.md: where each question spends its time, statement by statement,
-on a kept benchmark graph.
+"""The probe behind the misses in NOTES.md: where each question spends its time, statement by
+statement, on a kept benchmark graph.
 
     .venv/bin/kb bench growth --scales 1 --keep      # or kb bench run ... --keep
     .venv/bin/python bench/results/profiles/misses_probe.py bench/work/embedded-scale-1 \
@@ -10,7 +10,8 @@ benchmark's inputs with its seed, and per input asks the question once untimed, 
 the GraphQL request over HTTP, the replay of all its statements (the benchmark's "raw"), and
 each statement alone. Per question it prints the p50 and p95 of each and, per statement shape
 (the same Cypher text), its p50/p95, the rows it returned and the share of the raw time.
-With --jfr the engine runs under a Java Flight Recording (read it with `jfr print`).
+With --jfr the engine runs under a Java Flight Recording; --read-jfr summarizes one by the
+engine's own frames.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from typing import Any
 
 import httpx
 
-from bench.latency import ask
+from bench.latency import ask, replay
+from bench.machine import embedded_jre
 from bench.questions import BY_NAME
 from bench.sampling import sample_inputs
 from bench.server import ApiServer, server_env
@@ -103,10 +105,7 @@ async def probe(
                     print(f"  {name} {variables}: {answer.error}")
                     continue
                 gql.append(answer.ms)
-                started = time.perf_counter()
-                for st in answer.statements:
-                    await rt.graph.read(st["query"], st["params"])
-                raw.append((time.perf_counter() - started) * 1000)
+                raw.append(await replay(rt.graph, answer.statements))
                 for st in answer.statements:
                     shape = _shape(st["query"])
                     ms, n = await _timed(rt.graph, st["query"], st["params"])
@@ -156,7 +155,7 @@ async def probe(
     return report
 
 
-def engine_frames(recording: Path, java_bin: Path, top: int = 12) -> str:
+def engine_frames(recording: Path, jre: Path, top: int = 12) -> str:
     """CPU samples of a recording by the first ArcadeDB frame on their stack (the engine's own
     work, under whatever JDK method it called), largest first."""
     import collections
@@ -164,7 +163,7 @@ def engine_frames(recording: Path, java_bin: Path, top: int = 12) -> str:
 
     out = subprocess.run(
         [
-            str(java_bin.parent / "jfr"),
+            str(jre / "bin" / "jfr"),
             "print",
             "--events",
             "jdk.ExecutionSample",
@@ -200,12 +199,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if args.read_jfr:
-        import importlib.util
-
-        spec = importlib.util.find_spec("arcadedb_embedded")
-        assert spec is not None and spec.submodule_search_locations
-        jre = Path(next(iter(spec.submodule_search_locations))) / "jre"
-        print(engine_frames(args.read_jfr, jre / "bin" / "java"))
+        jre = embedded_jre()
+        if jre is None:
+            parser.error("--read-jfr needs the arcadedb-embedded wheel (its bundled jfr tool)")
+        print(engine_frames(args.read_jfr, jre))
         return
     env = server_env("embedded", args.data_dir, args.heap)
     if args.jfr:
