@@ -15,10 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench import queries as q
 from graph.areas import refresh_rollups
+from graph.dataset import Dataset
 from graph.db import Graph
 from graph.load import Step, load_dataset, plan_steps
 from graph.migrations import migrate
-from graph.models import Dataset
 from graph.runtime import open_runtime
 from graph.settings import Settings
 from seeds.national import generate_national, plan_national

@@ -1,37 +1,31 @@
-"""Area questions: the way up, what a subtree holds (rollup), and where coverage is missing."""
+"""Areas: their relations, what a subtree holds (rollup) and where coverage is missing."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from graph.db import Graph
-from graph.models.common import LEVEL_ORDER, AreaLevel
+from graph.entities import RelationOf, build_node, nodes
+from graph.errors import NotFound
 from graph.queries import areas as q
 from graph.queries import rollup as rq
+from graph.queries.relations import NO_PLAN, Plan
+from graph.read import Area, Counts, ReadModel
 
-Row = dict[str, Any]
-
-
-def level_rank(row: Row) -> int:
-    return LEVEL_ORDER.index(AreaLevel(row["level"]))
-
-
-async def ancestors(graph: Graph, ids: Sequence[str]) -> dict[str, list[Row]]:
-    """For each area, the areas above it, nearest first, up to the country."""
-    rows = await graph.read(q.ANCESTORS, ids=list(dict.fromkeys(ids)))
-    out: dict[str, list[Row]] = {i: [] for i in ids}
-    for r in rows:
-        out[r["key"]].append(r["node"])
-    for chain in out.values():
-        chain.sort(key=level_rank, reverse=True)
-    return out
+parent = RelationOf("Area", "parent")
+children = RelationOf("Area", "children")
+ancestors = RelationOf("Area", "ancestors")
+events = RelationOf("Area", "events")
 
 
-@dataclass(frozen=True)
-class Rollup:
+# --- 1. rollup -----------------------------------------------------------------------------------
+
+
+class Rollup(ReadModel):
+    """What an area's whole subtree holds."""
+
+    area: Area
     organizations: int
     people: int
     partnerships: int
@@ -40,90 +34,35 @@ class Rollup:
     pooled_amount: float
     contributions: int
 
-
-def rollup_from_row(row: Row) -> Rollup | None:
-    """The materialized counts carried by an area's stored row, if it has them."""
-    if row.get("rollup_organizations") is None:
-        return None
-    return Rollup(
-        organizations=row["rollup_organizations"],
-        people=row["rollup_people"],
-        partnerships=row["rollup_partnerships"],
-        resources=row["rollup_resources"],
-        pools=row["rollup_pools"],
-        pooled_amount=float(row["rollup_pooled_amount"] or 0),
-        contributions=row["rollup_contributions"],
-    )
+    @classmethod
+    def of(cls, area: Area, counts: Counts) -> Rollup:
+        return cls(area=area, **counts.model_dump())
 
 
-async def rollups(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Rollup]:
-    """Counts in each area's whole subtree, for many areas in one round trip: the counts
-    materialized at the last load, or (``live``) counted now."""
-    query = q.ROLLUP_LIVE if live else rq.ROLLUPS
-    rows = await graph.read(query, ids=list(dict.fromkeys(ids)))
-    return {
-        r["key"]: Rollup(
-            organizations=r["organizations"] or 0,
-            people=r["people"] or 0,
-            partnerships=r["partnerships"] or 0,
-            resources=r["resources"] or 0,
-            pools=r["pools"] or 0,
-            pooled_amount=float(r["pooled_amount"] or 0),
-            contributions=r["contributions"] or 0,
-        )
-        for r in rows
-    }
+async def counts(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Counts]:
+    """Each area's subtree counts: materialized at the last refresh, or (``live``) counted now."""
+    if not live:
+        found = await nodes(graph, "Area", ids)
+        return {i: c for i, a in found.items() if (c := a.get_related("counts")) is not None}
+    rows = await graph.read(q.ROLLUP_LIVE, ids=list(dict.fromkeys(ids)))
+    return {r.pop("key"): Counts.model_validate(r) for r in rows}
 
 
-@dataclass(frozen=True)
-class ChildCoverage:
-    area: Row
-    partnerships: int
-    mechanisms: int
-    pools: int
-
-    @property
-    def gaps(self) -> list[str]:
-        return [
-            name
-            for name, n in (
-                ("partnership", self.partnerships),
-                ("mechanism", self.mechanisms),
-                ("pool", self.pools),
-            )
-            if n == 0
-        ]
+async def rollups(graph: Graph, areas: Sequence[Area]) -> list[Rollup]:
+    """The rollups of areas fetched with their counts; an area not counted yet (no refresh
+    since it was written) is counted now."""
+    uncounted = [a.id for a in areas if a.get_related("counts") is None]
+    live = await counts(graph, uncounted, live=True) if uncounted else {}
+    return [Rollup.of(a, a.get_related("counts") or live[a.id]) for a in areas]
 
 
-@dataclass(frozen=True)
-class Inherited:
-    partnerships: int = 0
-    mechanisms: int = 0
-    pools: int = 0
-
-
-@dataclass
-class Coverage:
-    area_id: str
-    children: list[ChildCoverage] = field(default_factory=list)
-    inherited: Inherited = field(default_factory=Inherited)
-
-    def missing(self, what: str) -> list[ChildCoverage]:
-        return [c for c in self.children if what in c.gaps]
-
-
-async def coverage(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dict[str, Coverage]:
-    """Per child area: partnerships, mechanisms and pools in its subtree (materialized, or
-    counted now with ``live``); what is inherited from above."""
-    keys = list(dict.fromkeys(ids))
-    out = {i: Coverage(i) for i in keys}
-    for r in await graph.read(q.COVERAGE_LIVE if live else rq.COVERAGE, ids=keys):
-        out[r["key"]].children.append(
-            ChildCoverage(r["node"], r["partnerships"] or 0, r["mechanisms"] or 0, r["pools"] or 0)
-        )
-    for r in await graph.read(q.INHERITED, ids=keys):
-        out[r["key"]].inherited = Inherited(r["partnerships"], r["mechanisms"], r["pools"])
-    return out
+async def rollup(graph: Graph, area_id: str, plan: Plan = NO_PLAN) -> Rollup:
+    """An area's rollup; ``plan`` says which relations to fetch with it (its children's
+    children, its ancestors) for the same round trip."""
+    found = await nodes(graph, "Area", [area_id], plan)
+    if area_id not in found:
+        raise NotFound("Area", area_id)
+    return (await rollups(graph, [found[area_id]]))[0]
 
 
 async def refresh_rollups(graph: Graph) -> float:
@@ -134,3 +73,95 @@ async def refresh_rollups(graph: Graph) -> float:
         for _name, statement in rq.REFRESH:
             await tx.run(statement)
     return time.perf_counter() - started
+
+
+# --- 5. coverage ---------------------------------------------------------------------------------
+
+GAPS = ("partnership", "mechanism", "pool")
+
+
+class ChildCoverage(ReadModel):
+    """What one child area's subtree has: active partnerships, mechanisms, pooled funds."""
+
+    area: Area
+    partnerships: int
+    mechanisms: int
+    pools: int
+    gaps: list[str]
+
+    @classmethod
+    def of(cls, area: Area, partnerships: int, mechanisms: int, pools: int) -> ChildCoverage:
+        have = dict(zip(GAPS, (partnerships, mechanisms, pools), strict=True))
+        gaps = [name for name, n in have.items() if n == 0]
+        return cls(
+            area=area, partnerships=partnerships, mechanisms=mechanisms, pools=pools, gaps=gaps
+        )
+
+
+class Inherited(ReadModel):
+    """What an area receives from the areas above it (shared by all its children)."""
+
+    partnerships: int
+    mechanisms: int
+    pools: int
+
+
+class Coverage(ReadModel):
+    area: Area
+    children: list[ChildCoverage]
+    without_partnership: list[Area]
+    without_mechanism: list[Area]
+    without_pool: list[Area]
+    inherited: Inherited
+
+    @classmethod
+    def of(cls, area: Area, children: list[ChildCoverage], inherited: Inherited) -> Coverage:
+        def without(gap: str) -> list[Area]:
+            return [c.area for c in children if gap in c.gaps]
+
+        return cls(
+            area=area,
+            children=children,
+            without_partnership=without("partnership"),
+            without_mechanism=without("mechanism"),
+            without_pool=without("pool"),
+            inherited=inherited,
+        )
+
+
+async def coverage(
+    graph: Graph, ids: Sequence[str], area_plan: Plan = NO_PLAN, child_plan: Plan = NO_PLAN
+) -> dict[str, Coverage]:
+    """For each area: its children and what each one's subtree has (as counted at the last
+    refresh), and what the area inherits from above. One round trip; unknown ids are absent."""
+    rows = await graph.read(
+        q.coverage_statement(area_plan, child_plan), ids=list(dict.fromkeys(ids))
+    )
+    out = {}
+    for r in rows:
+        children = [
+            ChildCoverage.of(
+                build_node("Area", c["node"]),
+                c["partnerships"] or 0,
+                c["mechanisms"] or 0,
+                c["pools"] or 0,
+            )
+            for c in r["children"]
+        ]
+        children.sort(key=lambda c: c.area.code)
+        inherited = Inherited(
+            partnerships=r["partnerships"] or 0,
+            mechanisms=r["mechanisms"] or 0,
+            pools=r["pools"] or 0,
+        )
+        out[r["key"]] = Coverage.of(build_node("Area", r["area"]), children, inherited)
+    return out
+
+
+async def child_coverage_live(graph: Graph, ids: Sequence[str]) -> dict[str, list[tuple]]:
+    """(child id, partnerships, mechanisms, pools) of each area's children, counted now: what
+    the materialized counts behind ``coverage`` must equal."""
+    out: dict[str, list[tuple]] = {i: [] for i in ids}
+    for r in await graph.read(q.CHILD_COVERAGE_LIVE, ids=list(dict.fromkeys(ids))):
+        out[r["key"]].append((r["child_id"], r["partnerships"], r["mechanisms"], r["pools"]))
+    return out

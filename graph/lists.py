@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from graph.db import Graph
+from graph.entities import build_node, require
 from graph.errors import InvalidInput
 from graph.queries.lists import LISTS
+from graph.queries.relations import NO_PLAN, Plan
 
-Row = dict[str, Any]
 _FILTER_KEYS = ("levels", "kinds", "tiers", "statuses", "valid_on", "from", "to", "synthetic")
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Row]
-    total: int
+    nodes: list[Any]  # read models (graph.read)
+    total: int | None  # None when not counted
     has_next: bool
     start_cursor: str | None
     end_cursor: str | None
@@ -48,8 +49,12 @@ async def page(
     after: str | None = None,
     within: str | None = None,
     sort: Literal["name", "id"] = "name",
+    plan: Plan = NO_PLAN,
+    count: bool = True,
     **filters: Any,
 ) -> Page:
+    """One page of nodes of ``label``, each with the relations of ``plan``; with ``count``,
+    how many match in all. ``within`` must name an area (``NotFound`` otherwise)."""
     unknown = set(filters) - set(_FILTER_KEYS)
     if unknown:
         raise InvalidInput(f"unknown filters: {sorted(unknown)}")
@@ -60,14 +65,19 @@ async def page(
     params.update(within=within, sort=sort, after_key=None, after_id=None)
     if after:
         params["after_key"], params["after_id"] = decode_cursor(after)
-    rows = await graph.read(spec.page, params, limit=first + 1)
-    total_row = await graph.read_one(spec.count, params)
+    rows = await graph.read(spec.page(plan), params, limit=first + 1)
+    total = None
+    if count:
+        total_row = await graph.read_one(spec.count, params)
+        total = int((total_row or {}).get("total", 0))
+    if not rows and within is not None:
+        await require(graph, ("Area", within))  # nothing inside it, or no such area?
     has_next = len(rows) > first
     rows = rows[:first]
     cursors = [encode_cursor(r["sort_key"], r["node"]["id"]) for r in rows]
     return Page(
-        rows=[r["node"] for r in rows],
-        total=int((total_row or {}).get("total", 0)),
+        nodes=[build_node(label, r["node"]) for r in rows],
+        total=total,
         has_next=has_next,
         start_cursor=cursors[0] if cursors else None,
         end_cursor=cursors[-1] if cursors else None,

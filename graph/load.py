@@ -20,9 +20,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph import text
+from graph.dataset import Dataset
 from graph.db import Graph, Tx
-from graph.models.dataset import Dataset, label_of
 from graph.queries import load as q
+from graph.queries import nodes as nq
+from graph.registry import SECTION_LABEL, label_of
 from graph.search import FORMS as search_forms
 
 # (dataset, current step, rows written so far, rows in all steps)
@@ -39,18 +41,6 @@ RELATION_FIELDS: dict[str, set[str]] = {
     "goals": {"plans"},
     "mechanisms": {"area", "plans", "embodied_by"},
     "events": {"held_in", "organized_by", "attendees", "decided"},
-}
-SECTION_LABEL = {
-    "sources": "Source",
-    "areas": "Area",
-    "organizations": "Organization",
-    "people": "Person",
-    "partnerships": "Partnership",
-    "resources": "Resource",
-    "plans": "Plan",
-    "goals": "Goal",
-    "mechanisms": "Mechanism",
-    "events": "Event",
 }
 
 
@@ -215,7 +205,7 @@ def plan_steps(ds: Dataset) -> list[Step]:
         records = getattr(ds, section)
         if records:
             rows = [{"id": r.id, "props": node_props(section, r)} for r in records]
-            steps.append(Step(f"{label} nodes", q.UPSERT_NODES[label], rows, "node", label))
+            steps.append(Step(f"{label} nodes", nq.UPSERT_NODES[label], rows, "node", label))
 
     lk = _Links()
     for a in ds.areas:
@@ -357,12 +347,12 @@ async def existing_ids(graph: Graph, ids: Iterable[str]) -> set[str]:
     by_label: dict[str, list[str]] = defaultdict(list)
     for i in ids:
         label = label_of(i)
-        if label in q.EXISTING_IDS_BY_LABEL:
+        if label in nq.EXISTING_IDS:
             by_label[label].append(i)
     found: set[str] = set()
     for label, chunk in by_label.items():
         for part in range(0, len(chunk), 5000):
-            rows = await graph.read(q.EXISTING_IDS_BY_LABEL[label], ids=chunk[part : part + 5000])
+            rows = await graph.read(nq.EXISTING_IDS[label], ids=chunk[part : part + 5000])
             found.update(r["id"] for r in rows)
     return found
 
@@ -413,9 +403,9 @@ async def load_dataset(
     async def held(tx: Tx | None, label: str, batch: list[Row]) -> set[str]:
         ids = [r["id"] for r in batch]
         if tx is not None:
-            rows = await tx.run(q.EXISTING_IDS_BY_LABEL[label], ids=ids)
+            rows = await tx.run(nq.EXISTING_IDS[label], ids=ids)
         else:
-            rows = await graph.read(q.EXISTING_IDS_BY_LABEL[label], ids=ids)
+            rows = await graph.read(nq.EXISTING_IDS[label], ids=ids)
         return {r["id"] for r in rows}
 
     async def write_nodes(tx: Tx | None, step: Step, batch: list[Row]) -> None:
@@ -424,7 +414,7 @@ async def load_dataset(
         old = [r for r in batch if r["id"] in found]
         if new:
             rows = [{"props": r["props"]} for r in new]
-            await run(tx, q.CREATE_NODES[step.label], rows=rows)
+            await run(tx, nq.CREATE_NODES[step.label], rows=rows)
             created.update(r["id"] for r in new)
         if old:
             await run(tx, step.statement, rows=old)  # unchanged content is left as it is

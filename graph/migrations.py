@@ -16,7 +16,7 @@ from graph.db import Graph
 from graph.engine import Engine
 from graph.engine.dialect import FULLTEXT_LABELS, Statement
 from graph.queries.load import RECORD_MIGRATION, SCHEMA_VERSION
-from graph.queries.schema import LOOKUP_INDEXES, UNIQUE_IDS
+from graph.queries.nodes import LOOKUP_INDEXES, UNIQUE_CONSTRAINTS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _fulltext(engine: Engine) -> list[Statement]:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "unique ids", _cypher(UNIQUE_IDS)),
+    Migration(1, "unique ids", _cypher(UNIQUE_CONSTRAINTS)),
     Migration(2, "lookup indexes", _cypher(LOOKUP_INDEXES)),
     Migration(3, "full-text search over segmented Thai names", _fulltext),
 )

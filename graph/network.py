@@ -4,217 +4,254 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.db import Graph
-from graph.entities import nodes_any, nodes_by_id
+from graph.entities import any_nodes, build_node, own_fields, require
 from graph.errors import InvalidInput, NotFound
-from graph.models.dataset import label_of
-from graph.queries import entities as eq
+from graph.limits import (
+    MAX_NEIGHBOURHOOD_DEPTH,
+    MAX_NEIGHBOURHOOD_NODES,
+    MAX_PARTNER_HOPS,
+    MAX_PATH_HOPS,
+    check_range,
+)
 from graph.queries import network as q
+from graph.queries.relations import Plan
+from graph.read import Organization, ReadModel
+from graph.registry import label_of
 from graph.vocabulary import reading
 
-Row = dict[str, Any]
-MAX_PATH_HOPS = 10
+# --- paths ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PathNode:
+def display_names(node: Any) -> tuple[str, str]:
+    """How a node of any label is named in Thai and in English (romanized Thai, or its id,
+    when it has no English name)."""
+    th = getattr(node, "name_th", None) or getattr(node, "text_th", None)
+    th = th or getattr(node, "title_th", None)
+    en = getattr(node, "name_en", None) or getattr(node, "text_en", None)
+    en = en or getattr(node, "title_en", None) or getattr(node, "name_latn", None)
+    return th or en or node.id, en or th or node.id
+
+
+class PathNode(ReadModel):
+    """A node on a path (the node itself is ``get_related("node")``)."""
+
     id: str
     label: str
-    row: Row
+    name_th: str
+    name_en: str
+
+    @classmethod
+    def of(cls, label: str, node: Any) -> PathNode:
+        th, en = display_names(node)
+        out = cls(id=node.id, label=label, name_th=th, name_en=en)
+        out.set_related("node", node)
+        return out
 
 
-@dataclass(frozen=True)
-class Step:
+class PathStep(ReadModel):
     """One relationship of a path, read in the direction the path walks it."""
 
     source: str
     target: str
     type: str
     forward: bool  # True when the stored relationship points from source to target
-    role: str | None = None
+    label_en: str
+    label_th: str
+    role: str | None
 
-    @property
-    def label_en(self) -> str:
-        return reading(self.type, self.forward).en
-
-    @property
-    def label_th(self) -> str:
-        return reading(self.type, self.forward).th
-
-
-@dataclass
-class Path:
-    nodes: list[PathNode] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-
-    @property
-    def length(self) -> int:
-        return len(self.steps)
-
-
-# --- partners ------------------------------------------------------------------------------------
+    @classmethod
+    def of(
+        cls, source: str, target: str, type: str, forward: bool, role: str | None = None
+    ) -> PathStep:
+        words = reading(type, forward)
+        return cls(
+            source=source,
+            target=target,
+            type=type,
+            forward=forward,
+            label_en=words.en,
+            label_th=words.th,
+            role=role,
+        )
 
 
-@dataclass
-class Partner:
-    id: str
-    row: Row
-    hops: int
-    ties: int  # distinct (organization, partnership or member) links from the layer before
+class Path(ReadModel):
+    length: int
+    nodes: list[PathNode]
+    steps: list[PathStep]
+    text_en: str
+    text_th: str
+
+    @classmethod
+    def of(cls, nodes: list[PathNode], steps: list[PathStep]) -> Path:
+        def sentence(english: bool) -> str:
+            if not nodes:
+                return ""
+            parts = [nodes[0].name_en if english else nodes[0].name_th]
+            for step, node in zip(steps, nodes[1:], strict=False):
+                words = step.label_en if english else step.label_th
+                parts.append(f"—{words}→ {node.name_en if english else node.name_th}")
+            return " ".join(parts)
+
+        return cls(
+            length=len(steps),
+            nodes=nodes,
+            steps=steps,
+            text_en=sentence(True),
+            text_th=sentence(False),
+        )
+
+
+# --- 2. partners ---------------------------------------------------------------------------------
+
+
+class Partner(ReadModel):
+    """An organization in a partner network, and how it is reached."""
+
+    organization: Organization
+    hops: int  # steps from the origin (1: a direct partner)
+    ties: int  # distinct partnerships and shared members linking it to the layer before
     path: Path
 
 
 @dataclass
 class _Walk:
     origin: str
-    layer: list[str]
-    seen: set[str]
     depth: dict[str, int] = field(default_factory=dict)
-    parent: dict[str, tuple[str, str, str]] = field(
-        default_factory=dict
-    )  # org -> (from, label, via)
+    parent: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # to (from, label, via)
     ties: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     start_role: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # allowed organization -> name_th
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> _Walk:
+        w = cls(row["origin"])
+        seen = {row["origin"]}
+        for org, role in row["starts"]:
+            w.start_role.setdefault(org, role)
+            seen.add(org)
+        for depth, edges in enumerate(row["layers"], start=1):
+            for here, to, via_label, via in sorted(edges):
+                if to in seen and w.depth.get(to) != depth:
+                    continue
+                if to not in seen:
+                    seen.add(to)
+                    w.depth[to] = depth
+                    w.parent[to] = (here, via_label, via)
+                w.ties[to].add((here, via))
+        w.names = {org: name for org, name in row["allowed"] if org in w.depth}
+        return w
+
+    def ranked(self, limit: int) -> list[str]:
+        """Nearest first, then the most tied, then by name."""
+        return sorted(
+            self.names, key=lambda i: (self.depth[i], -len(self.ties[i]), self.names[i], i)
+        )[:limit]
+
+    def chain(self, target: str) -> list[tuple[str, str, str]]:
+        """(organization, via label, via) from the first organization to ``target``."""
+        hops = []
+        while target in self.parent:
+            hops.append((target, *self.parent[target][1:]))
+            target = self.parent[target][0]
+        return [(target, "", ""), *reversed(hops)]
 
 
-async def partners_within(
+async def partners(
     graph: Graph,
     origins: Sequence[str],
     *,
     hops: int = 2,
+    max_hops: int = MAX_PARTNER_HOPS,
     kinds: Sequence[str] | None = None,
     within: str | None = None,
     on: dt.date | None = None,
     limit: int = 50,
+    plans: Mapping[str, Plan] | None = None,
 ) -> dict[str, list[Partner]]:
     """Organizations reachable from each origin (an organization or a person) in at most
-    ``hops`` steps, each step a shared partnership or a shared member; nearest and most
-    tied first, each with the path that reaches it."""
-    if not 1 <= hops <= 6:
-        raise InvalidInput("hops must be between 1 and 6")
+    ``hops`` steps, each step a shared partnership or a shared member; nearest and most tied
+    first, each with the path that reaches it. Two round trips for any number of origins:
+    the walk, then the nodes on the paths (organizations fetched with ``plans``)."""
+    check_range("hops", hops, 1, min(max_hops, MAX_PARTNER_HOPS))
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for o in origins:
+        label = label_of(o)
+        if label not in ("Organization", "Person"):
+            raise InvalidInput(f"partners are found from an organization or a person, not {o!r}")
+        by_label[label].append(o)
     day = (on or dt.date.today()).isoformat()
-    walks = await _start(graph, origins, day)
-    for depth in range(1, hops + 1):
-        frontier = sorted({org for w in walks.values() for org in w.layer})
-        if not frontier:
-            break
-        edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for r in await graph.read(q.PARTNER_STEP, frontier=frontier, on=day):
-            edges[r["from"]].append((r["to"], r["via_label"], r["via"]))
-        for w in walks.values():
-            nxt: list[str] = []
-            for here in w.layer:
-                for to, via_label, via in sorted(edges.get(here, ())):
-                    if to in w.seen and w.depth.get(to) != depth:
-                        continue
-                    if to not in w.seen:
-                        w.seen.add(to)
-                        w.depth[to] = depth
-                        w.parent[to] = (here, via_label, via)
-                        nxt.append(to)
-                    w.ties[to].add((here, via))
-            w.layer = nxt
-    found = {org for w in walks.values() for org in w.depth}
-    rows = await nodes_by_id(graph, "Organization", sorted(found))
-    allowed = set(rows)
-    if kinds:
-        allowed = {i for i in allowed if rows[i].get("kind") in set(kinds)}
-    if within:
-        inside = await graph.read(q.ORGANIZATIONS_WITHIN, within=within, ids=sorted(allowed))
-        allowed &= {r["id"] for r in inside}
-    ranked: dict[str, list[Partner]] = {}
-    keep: dict[str, list[str]] = {}
+    walks: dict[str, _Walk] = {}
+    for label, ids in sorted(by_label.items()):
+        rows = await graph.read(
+            q.partner_walk(label, hops),
+            origins=list(dict.fromkeys(ids)),
+            within=within,
+            kinds=list(kinds) if kinds else None,
+            on=day,
+        )
+        for row in rows:
+            if within is not None and not row["within_found"]:
+                raise NotFound("Area", within)
+            walks[row["origin"]] = _Walk.of(row)
+    for o in origins:
+        if o not in walks:
+            if within is not None:
+                await require(graph, ("Area", within))
+            raise NotFound(label_of(o) or "node", o)
+    keep = {origin: w.ranked(limit) for origin, w in walks.items()}
+    wanted: set[str] = set(walks)
     for origin, w in walks.items():
-        ids = sorted((i for i in w.depth if i in allowed), key=_rank(w, rows))
-        keep[origin] = ids[:limit]
-    vias = {w.parent[i][2] for origin, w in walks.items() for i in _chain(w, keep[origin])}
-    extra = await nodes_any(graph, sorted(vias | set(walks)))
-    for origin, w in walks.items():
-        ranked[origin] = [
-            Partner(i, rows[i], w.depth[i], len(w.ties[i]), _partner_path(w, i, rows, extra))
+        for target in keep[origin]:
+            for org, _, via in w.chain(target):
+                wanted.update((org, via) if via else (org,))
+    found = await any_nodes(graph, sorted(wanted), plans)
+    return {
+        origin: [
+            Partner(
+                organization=found[i],
+                hops=w.depth[i],
+                ties=len(w.ties[i]),
+                path=_partner_path(w, i, found),
+            )
             for i in keep[origin]
         ]
-    return ranked
+        for origin, w in walks.items()
+    }
 
 
-async def _start(graph: Graph, origins: Sequence[str], day: str) -> dict[str, _Walk]:
-    walks: dict[str, _Walk] = {}
-    people = [o for o in origins if label_of(o) == "Person"]
-    orgs = [o for o in origins if label_of(o) == "Organization"]
-    bad = [o for o in origins if o not in people and o not in orgs]
-    if bad:
-        raise InvalidInput(f"partners are found from an organization or a person, not {bad[0]!r}")
-    known = await nodes_any(graph, list(origins))
-    for o in origins:
-        if o not in known:
-            raise NotFound(label_of(o) or "node", o)
-    for o in orgs:
-        walks[o] = _Walk(o, [o], {o})
-    if people:
-        start: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for r in await graph.read(q.PERSON_ORGANIZATIONS, ids=people, on=day):
-            start[r["key"]].append((r["org"], r["role"]))
-        for p in people:
-            own = [org for org, _ in start[p]]
-            walks[p] = _Walk(p, own, set(own), start_role=dict(start[p]))
-    return walks
-
-
-def _rank(w: _Walk, rows: dict[str, Row]) -> Callable[[str], tuple[int, int, str, str]]:
-    """Nearest first, then the most tied, then by name."""
-    return lambda i: (w.depth[i], -len(w.ties[i]), rows[i].get("name_th", ""), i)
-
-
-def _chain(w: _Walk, ids: Sequence[str]) -> set[str]:
-    """Every organization on the way to the given ones."""
-    out: set[str] = set()
-    for i in ids:
-        while i in w.parent:
-            out.add(i)
-            i = w.parent[i][0]
-    return out
-
-
-def _partner_path(
-    w: _Walk, target: str, rows: dict[str, Row], extra: dict[str, tuple[str, Row]]
-) -> Path:
-    hops: list[tuple[str, str, str]] = []
-    i = target
-    while i in w.parent:
-        hops.append((i, *w.parent[i][1:]))
-        i = w.parent[i][0]
-    first = i
-    path = Path()
+def _partner_path(w: _Walk, target: str, found: dict[str, Any]) -> Path:
+    chain = w.chain(target)
+    nodes: list[PathNode] = []
+    steps: list[PathStep] = []
+    first = chain[0][0]
     if first != w.origin:  # the walk began from a person, through an organization of theirs
-        label, row = extra.get(w.origin, ("Person", {"id": w.origin}))
-        path.nodes.append(PathNode(w.origin, label, row))
-        path.steps.append(Step(w.origin, first, "MEMBER_OF", True, w.start_role.get(first)))
-    path.nodes.append(
-        PathNode(first, "Organization", rows.get(first) or extra.get(first, ("", {}))[1])
-    )
+        nodes.append(PathNode.of("Person", found[w.origin]))
+        steps.append(PathStep.of(w.origin, first, "MEMBER_OF", True, w.start_role.get(first)))
+    nodes.append(PathNode.of("Organization", found[first]))
     here = first
-    for org, via_label, via in reversed(hops):
-        via_row = extra.get(via, (via_label, {"id": via}))[1]
-        path.nodes.append(PathNode(via, via_label, via_row))
+    for org, via_label, via in chain[1:]:
+        nodes.append(PathNode.of(via_label, found[via]))
         if via_label == "Partnership":
-            path.steps.append(Step(here, via, "PARTY_TO", True))
-            path.steps.append(Step(via, org, "PARTY_TO", False))
+            steps.append(PathStep.of(here, via, "PARTY_TO", True))
+            steps.append(PathStep.of(via, org, "PARTY_TO", False))
         else:
-            path.steps.append(Step(here, via, "MEMBER_OF", False))
-            path.steps.append(Step(via, org, "MEMBER_OF", True))
-        path.nodes.append(PathNode(org, "Organization", rows[org]))
+            steps.append(PathStep.of(here, via, "MEMBER_OF", False))
+            steps.append(PathStep.of(via, org, "MEMBER_OF", True))
+        nodes.append(PathNode.of("Organization", found[org]))
         here = org
-    return path
+    return Path.of(nodes, steps)
 
 
-# --- shortest paths ------------------------------------------------------------------------------
+# --- 3. shortest paths ---------------------------------------------------------------------------
 
 
-async def connection_paths(
+async def connection(
     graph: Graph,
     source: str,
     target: str,
@@ -223,96 +260,141 @@ async def connection_paths(
     every: bool = False,
     limit: int = 5,
 ) -> list[Path]:
-    """A shortest path between any two nodes, or (``every``) all of them, at most ``limit``
-    in a stable order. Empty when none is at most ``max_hops`` long."""
-    if not 1 <= max_hops <= MAX_PATH_HOPS:
-        raise InvalidInput(f"maxHops must be between 1 and {MAX_PATH_HOPS}")
-    rows = await graph.read(q.ELEMENT_IDS, ids=[source, target])
-    elements = {r["key"]: r["element"] for r in rows}
-    for node in (source, target):
-        if node not in elements:
-            raise NotFound(label_of(node) or "node", node)
+    """A shortest path of at most ``max_hops`` relationships between any two nodes, or
+    (``every``) all of them, at most ``limit`` in a stable order; empty when none is short
+    enough. One round trip (two when an end does not exist, to say which)."""
+    check_range("maxHops", max_hops, 1, MAX_PATH_HOPS)
+    labels = label_of(source), label_of(target)
+    for node_id, label in zip((source, target), labels, strict=True):
+        if label is None:
+            raise NotFound("node", node_id)
     if source == target:
-        found = await nodes_any(graph, [source])
-        label, row = found[source]
-        return [Path(nodes=[PathNode(source, label, row)])]
-    params = {"from": elements[source], "to": elements[target], "limit": limit}
-    result = await graph.read(q.ALL_SHORTEST_PATHS if every else q.SHORTEST_PATH, params)
+        found = await any_nodes(graph, [source])
+        if source not in found:
+            raise NotFound(labels[0] or "node", source)
+        return [Path.of([PathNode.of(labels[0] or "", found[source])], [])]
+    statement = q.shortest_path(labels[0] or "", labels[1] or "", max_hops, every)
+    rows = await graph.read(statement, {"from": source, "to": target, "limit": limit})
+    if not rows:
+        await require(graph, (labels[0] or "", source), (labels[1] or "", target))
     paths = []
-    for r in result:
-        if len(r["rels"]) > max_hops:
+    for r in rows:
+        if not r["nodes"]:
             continue
-        path = Path(nodes=[PathNode(n["id"], n["label"], n) for n in r["nodes"]])
-        for a, b, rel in zip(r["nodes"], r["nodes"][1:], r["rels"], strict=False):
-            path.steps.append(
-                Step(a["id"], b["id"], rel["type"], rel["from"] == a["id"], rel.get("role"))
-            )
-        paths.append(path)
+        nodes = []
+        for row in r["nodes"]:
+            label = row.pop("label")
+            nodes.append(PathNode.of(label, build_node(label, own_fields(label, row))))
+        steps = [
+            PathStep.of(a.id, b.id, rel["type"], rel["from"] == a.id, rel.get("role"))
+            for a, b, rel in zip(nodes, nodes[1:], r["rels"], strict=False)
+        ]
+        paths.append(Path.of(nodes, steps))
     return paths
 
 
-# --- neighbourhood -------------------------------------------------------------------------------
+# --- 8. neighbourhood ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Edge:
+class GraphNode(ReadModel):
+    """A node of a neighbourhood, as a network view draws it."""
+
+    id: str
+    label: str  # display label: the Thai name
+    type: str  # Area, Organization, Person ...
+    kind: str | None  # its kind, level or tier
+    name_th: str | None
+    name_en: str | None
+    depth: int
+    synthetic: bool
+
+
+class GraphEdge(ReadModel):
+    id: str
     source: str
     target: str
     type: str
-    rel: Row
-
-    @property
-    def id(self) -> str:
-        key = self.rel.get("key") or self.rel.get("id")
-        return f"{self.source}|{self.type}|{self.target}" + (f"|{key}" if key else "")
+    label_en: str
+    label_th: str
 
 
-@dataclass
-class Neighbourhood:
+class Neighbourhood(ReadModel):
     root: str
-    nodes: dict[str, PathNode] = field(default_factory=dict)
-    edges: dict[str, Edge] = field(default_factory=dict)
-    truncated: bool = False
-    depth_of: dict[str, int] = field(default_factory=dict)
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+
+
+def _graph_node(node_id: str, label: str, row: dict[str, Any], depth: int) -> GraphNode:
+    th = row.get("name_th") or row.get("text_th") or row.get("title_th")
+    return GraphNode(
+        id=node_id,
+        label=th or node_id,
+        type=label,
+        kind=row.get("kind") or row.get("level") or row.get("tier"),
+        name_th=row.get("name_th"),
+        name_en=row.get("name_en") or row.get("name_latn"),
+        depth=depth,
+        synthetic=bool(row.get("synthetic")),
+    )
 
 
 async def neighbourhood(
     graph: Graph, root: str, *, depth: int = 1, limit: int = 200
 ) -> Neighbourhood:
     """Nodes and relationships within ``depth`` steps of ``root``, at most ``limit`` nodes,
-    chosen in a stable order (nearest first, then by relationship type and id)."""
-    if not 1 <= depth <= 3:
-        raise InvalidInput("depth must be between 1 and 3")
-    found = await nodes_any(graph, [root])
-    if root not in found:
-        raise NotFound(label_of(root) or "node", root)
-    label, row = found[root]
-    hood = Neighbourhood(root, {root: PathNode(root, label, row)}, depth_of={root: 0})
+    chosen in a stable order (nearest first, then by relationship type and id). One round
+    trip per step."""
+    check_range("depth", depth, 1, MAX_NEIGHBOURHOOD_DEPTH)
+    check_range("limit", limit, 1, MAX_NEIGHBOURHOOD_NODES)
+    label = label_of(root)
+    if label is None:
+        raise NotFound("node", root)
+    nodes: dict[str, GraphNode] = {}
+    edges: dict[str, GraphEdge] = {}
+    truncated = False
     frontier = [root]
     for d in range(1, depth + 1):
         # Enough rows to fill what is left of the node budget, with room for the edges
         # between nodes already found; a hub's thousands of links are never all fetched.
-        budget = max(limit - len(hood.nodes), 1)
-        rows = await graph.read(eq.NEIGHBOURS, ids=frontier, cap=budget * 3)
+        budget = max(limit - len(nodes), 1)
+        statement = q.neighbours(label if d == 1 else None)
+        rows = await graph.read(statement, ids=frontier, root=root, cap=budget * 3)
+        if d == 1:
+            if not rows or rows[0]["type"] is not None:
+                raise NotFound(label, root)
+            first = rows.pop(0)
+            nodes[root] = _graph_node(root, label, first["node"], 0)
         if len(rows) >= budget * 3:
-            hood.truncated = True  # a label's links were cut at the cap
-        rows.sort(key=lambda r: (r["key"], r["type"], r["node"].get("id", "")))
+            truncated = True  # a label's links were cut at the cap
+        rows.sort(key=lambda r: (r["key"], r["type"], r["node"].get("id") or ""))
         nxt: list[str] = []
         for r in rows:
             other = r["node"].get("id")
             if other is None:
                 continue
-            if other not in hood.nodes:
-                if len(hood.nodes) >= limit:
-                    hood.truncated = True
+            if other not in nodes:
+                if len(nodes) >= limit:
+                    truncated = True
                     continue
-                hood.nodes[other] = PathNode(other, r["label"], r["node"])
-                hood.depth_of[other] = d
+                nodes[other] = _graph_node(other, r["label"], r["node"], d)
                 nxt.append(other)
             src, dst = (r["key"], other) if r["out"] else (other, r["key"])
-            edge = Edge(src, dst, r["type"], r["rel"] or {})
-            hood.edges.setdefault(edge.id, edge)
+            key = (r["rel"] or {}).get("key") or (r["rel"] or {}).get("id")
+            edge_id = f"{src}|{r['type']}|{dst}" + (f"|{key}" if key else "")
+            if edge_id not in edges:
+                words = reading(r["type"], True)
+                edges[edge_id] = GraphEdge(
+                    id=edge_id,
+                    source=src,
+                    target=dst,
+                    type=r["type"],
+                    label_en=words.en,
+                    label_th=words.th,
+                )
         frontier = nxt
         if not frontier:
             break
-    return hood
+    return Neighbourhood(
+        root=root, nodes=list(nodes.values()), edges=list(edges.values()), truncated=truncated
+    )

@@ -1,55 +1,30 @@
-"""Shared resources: what flows into and out of pools, rolled up across levels."""
+"""Shared resources: their relations, and the pools of an area rolled up per level."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from graph.db import Graph
+from graph.entities import RelationOf, build_node
+from graph.errors import NotFound
+from graph.models.common import LEVEL_ORDER, AreaLevel
 from graph.queries import resources as q
+from graph.queries.relations import NO_PLAN, Plan
+from graph.read import Area, ReadModel, Resource
 
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Flows:
-    contributed: float
-    contributions: int
-    allocated: float
-    allocations: int
-    feeder_count: int
-    feeders_contributed: float
-    feeders_allocated: float
-
-    @property
-    def balance(self) -> float:
-        return self.contributed - self.allocated
-
-    @property
-    def contributed_with_feeders(self) -> float:
-        return self.contributed + self.feeders_contributed
+stewards = RelationOf("Resource", "stewards")
+serves = RelationOf("Resource", "serves")
+pooled_into = RelationOf("Resource", "pooled_into")
+feeders = RelationOf("Resource", "feeders")
+contributions = RelationOf("Resource", "contributions")
+allocations = RelationOf("Resource", "allocations")
+flows = RelationOf("Resource", "flows")
 
 
-async def flows(graph: Graph, ids: Sequence[str]) -> dict[str, Flows]:
-    rows = await graph.read(q.RESOURCE_FLOWS, ids=list(dict.fromkeys(ids)))
-    return {
-        r["key"]: Flows(
-            float(r["contributed"]),
-            r["contributions"],
-            float(r["allocated"]),
-            r["allocations"],
-            r["feeder_count"],
-            float(r["feeders_contributed"]),
-            float(r["feeders_allocated"]),
-        )
-        for r in rows
-    }
+class LevelPools(ReadModel):
+    """The pooled funds of one level under an area, with what flowed in and out of them."""
 
-
-@dataclass(frozen=True)
-class LevelFlows:
-    level: str
+    level: AreaLevel
     pools: int
     contributed: float
     contributions: int
@@ -57,28 +32,48 @@ class LevelFlows:
     allocations: int
 
 
-async def pools_by_level(graph: Graph, within: str) -> list[LevelFlows]:
-    """Per level, the pooled funds serving ``within``'s subtree and their flows (as counted at
-    the last load: ``graph.areas.refresh_rollups``)."""
-    from graph.areas import LEVEL_ORDER
-
-    rows = await graph.read(q.POOLS_BY_LEVEL, within=within)
-    out = [
-        LevelFlows(
-            r["level"],
-            r["pools"],
-            float(r["contributed"] or 0),
-            r["contributions"] or 0,
-            float(r["allocated"] or 0),
-            r["allocations"] or 0,
-        )
-        for r in rows
-    ]
-    return sorted(out, key=lambda f: [lv.value for lv in LEVEL_ORDER].index(f.level))
+class PoolReport(ReadModel):
+    within: Area
+    by_level: list[LevelPools]
+    pools: list[Resource]
 
 
 async def pools(
-    graph: Graph, within: str, *, levels: Sequence[str] | None = None, limit: int = 50
-) -> list[Row]:
-    rows = await graph.read(q.POOLS_PAGE, within=within, levels=levels, limit=limit)
-    return [r["node"] for r in rows]
+    graph: Graph,
+    within: str,
+    *,
+    levels: Sequence[str] | None = None,
+    limit: int = 50,
+    within_plan: Plan = NO_PLAN,
+    pool_plan: Plan = NO_PLAN,
+) -> PoolReport:
+    """The pooled funds serving ``within``'s subtree: per level (all of them, or ``levels``),
+    their number and flows as counted at the last refresh; and the first ``limit`` of them."""
+    rows = await graph.read(
+        q.pools_statement(within_plan, pool_plan),
+        within=within,
+        levels=list(levels) if levels else None,
+        limit=limit,
+    )
+    if not rows:
+        raise NotFound("Area", within)
+    row = rows[0]
+    order = list(LEVEL_ORDER)
+    by_level = sorted(
+        (
+            LevelPools(
+                level=r["level"],
+                pools=r["pools"],
+                contributed=float(r["contributed"] or 0),
+                contributions=r["contributions"] or 0,
+                allocated=float(r["allocated"] or 0),
+                allocations=r["allocations"] or 0,
+            )
+            for r in row["by_level"]
+            if not levels or r["level"] in levels
+        ),
+        key=lambda b: order.index(b.level),
+    )
+    found = [build_node("Resource", p) for p in row["pools"]]
+    found.sort(key=lambda r: (r.level.value, r.name_th, r.id))
+    return PoolReport(within=build_node("Area", row["within"]), by_level=by_level, pools=found)

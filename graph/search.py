@@ -40,7 +40,6 @@ explain; from best to worst:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,12 +47,12 @@ from typing import Any
 
 from graph import text as thai
 from graph.db import Graph
-from graph.engine.dialect import FULLTEXT_LABELS
-from graph.errors import InvalidInput, NotFound
+from graph.entities import build_node, require
+from graph.errors import InvalidInput
 from graph.models.common import LEVEL_ORDER
 from graph.queries import search as q
+from graph.registry import SEARCH_LABELS
 
-SEARCH_LABELS: tuple[str, ...] = FULLTEXT_LABELS
 MAX_TEXT_LENGTH = 200
 MAX_LIMIT = 1000
 # Candidates fetched per label. The cap's order follows the final ranking (exact term first,
@@ -112,7 +111,7 @@ class SearchHit:
     # "short_name_en", "family_name_th" ...), "aliases[i]" for the i-th alias, or "search_text"
     # when only the full-text index explains the match. ``matched_text`` gives its value.
     matched: str
-    row: dict[str, Any] = field(repr=False)  # the node's stored properties (``n {.*}``)
+    node: Any = field(repr=False)  # the node's read model (graph.read)
 
     @property
     def matched_text(self) -> str | None:
@@ -121,10 +120,10 @@ class SearchHit:
         if self.matched == "search_text":
             return None
         if self.matched.startswith("aliases["):
-            aliases = self.row.get("aliases") or []
+            aliases = getattr(self.node, "aliases", None) or []
             i = int(self.matched[len("aliases[") : -1])
             return str(aliases[i]) if i < len(aliases) else None
-        value = self.row.get(self.matched)
+        value = getattr(self.node, self.matched, None)
         return None if value is None else str(value)
 
 
@@ -154,8 +153,8 @@ async def search(
         # Nothing as typed: allow a slip in the longer Latin words ("Kanchanabury"). Only now,
         # because fuzzy terms are what makes a search slow on the embedded engine.
         hits = await _hits(graph, chosen, query, query.lucene_fuzzy, cap, within)
-    if not hits and within is not None and not await graph.read(q.AREA_EXISTS, id=within):
-        raise NotFound("area", within)
+    if not hits and within is not None:
+        await require(graph, ("Area", within))  # nothing inside it, or no such area?
     hits.sort(key=_rank)
     return hits[:limit]
 
@@ -183,30 +182,12 @@ def _check(text: str, labels: Sequence[str], limit: int) -> list[str]:
 async def _hits(
     graph: Graph, labels: list[str], query: _Query, lucene: str, cap: int, within: str | None
 ) -> list[SearchHit]:
-    per_label = await asyncio.gather(
-        *(_candidates(graph, label, query, lucene, cap, within) for label in labels)
-    )
-    return [
-        _score(label, row, query)
-        for label, rows in zip(labels, per_label, strict=True)
-        for row in rows
-    ]
-
-
-async def _candidates(
-    graph: Graph, label: str, query: _Query, lucene: str, cap: int, within: str | None
-) -> list[dict[str, Any]]:
     params: dict[str, Any] = {
-        "index": graph.dialect.fulltext_index_name(label),
-        "lucene": lucene,
-        "token": f" {query.token} ",
-        "cap": cap,
+        f"index_{label}": graph.dialect.fulltext_index_name(label) for label in labels
     }
-    if within is None:
-        rows = await graph.read(q.SEARCH_CANDIDATES[label], params)
-    else:
-        rows = await graph.read(q.SEARCH_CANDIDATES_WITHIN[label], params, within=within)
-    return [r["row"] for r in rows]
+    params.update(lucene=lucene, token=f" {query.token} ", cap=cap, within=within)
+    rows = await graph.read(q.candidates(tuple(labels), within is not None), params)
+    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
 
 
 # --- scoring -------------------------------------------------------------------------------------
@@ -247,9 +228,8 @@ def _roman_keys(ws: tuple[str, ...]) -> _Keys | None:
     return _Keys.of(tuple(r for r in (thai.romanize(w) for w in ws) if r))
 
 
-def _stored_words(row: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+def _stored_words(stored: Any) -> dict[str, tuple[str, ...]]:
     """The words of each form as the loader segmented them (``search_words``), by form name."""
-    stored = row.get("search_words")
     if not isinstance(stored, list):
         return {}
     out: dict[str, tuple[str, ...]] = {}
@@ -322,11 +302,11 @@ def _tier(query: _Query, form: _Keys, roman: bool, level: str | None) -> float:
     return 0.0
 
 
-def _score(label: str, row: dict[str, Any], query: _Query) -> SearchHit:
+def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> SearchHit:
     best, matched = 0.0, "search_text"
     level = str(row.get("level")) if label == "Area" else None
     forms: list[tuple[str, _Keys]] = []
-    stored = _stored_words(row)
+    stored = _stored_words(words)
     for name, value in _forms(label, row):
         ws = stored.get(name)
         if ws is None:  # a node loaded before forms' words were stored
@@ -342,7 +322,7 @@ def _score(label: str, row: dict[str, Any], query: _Query) -> SearchHit:
                 best, matched = tier, name
     if best == 0.0:
         best, matched = _loose(query, forms)
-    return SearchHit(str(row["id"]), label, best, matched, row)
+    return SearchHit(str(row["id"]), label, best, matched, build_node(label, row))
 
 
 def _loose(query: _Query, forms: list[tuple[str, _Keys]]) -> tuple[float, str]:
@@ -385,8 +365,8 @@ def _one_edit(a: str, b: str) -> bool:
 
 def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
     if hit.label == "Area":
-        level = _LEVEL_RANK.get(str(hit.row.get("level")), len(LEVEL_ORDER))
+        level = _LEVEL_RANK.get(hit.node.level.value, len(LEVEL_ORDER))
     else:
         level = _NOT_AN_AREA
-    name = hit.row.get("name_th")
+    name = hit.node.name_th
     return (-hit.score, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)

@@ -11,13 +11,13 @@ from typing import Any
 import geothai
 from pydantic import BaseModel
 
+from graph.dataset import Dataset
 from graph.models import (
     Allocation,
     AreaLevel,
     Attendance,
     Contact,
     Contribution,
-    Dataset,
     Event,
     Goal,
     Horizon,

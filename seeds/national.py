@@ -39,11 +39,11 @@ from typing import Any, NamedTuple
 
 import geothai
 
+from graph.dataset import Dataset
 from graph.models import (
     Allocation,
     AreaLevel,
     Contribution,
-    Dataset,
     Event,
     Goal,
     Horizon,

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.dataset import Dataset, DatasetError, Problem
 from graph.db import Graph
 from graph.load import LoadReport, Progress, existing_ids, load_dataset
-from graph.models import Dataset, DatasetError, Problem
 from seeds.sources import (
     DATA_DIR,
     GEOTHAI_SOURCE,

@@ -8,7 +8,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.models import Area, AreaLevel, Dataset, DatasetError, Problem, parse_dataset
+from graph.dataset import Dataset, DatasetError, Problem, parse_dataset
+from graph.models import Area, AreaLevel
 from graph.models.common import Id
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -19,8 +19,8 @@ import pytest
 import pytest_asyncio
 import uvicorn
 
+from graph.dataset import Dataset
 from graph.engine.embedded import free_port
-from graph.models import Dataset
 from graph.runtime import Runtime, open_runtime
 from graph.settings import Settings
 from seeds.pipeline import SeedResult, seed

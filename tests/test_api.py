@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.models import Dataset
+from graph.dataset import Dataset
 from graph.settings import Settings
 from tests.conftest import CONTACT_TOKEN, EngineUnderTest, data, error_codes, gql
 

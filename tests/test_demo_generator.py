@@ -10,7 +10,8 @@ import geothai
 import pytest
 import yaml
 
-from graph.models import AreaLevel, Dataset, OrganizationKind, Tier
+from graph.dataset import Dataset
+from graph.models import AreaLevel, OrganizationKind, Tier
 from seeds.demo import ARTICLE_IDS_USED, REGIONAL_POOL, SOURCE_ID, generate_demo
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "seeds" / "data"

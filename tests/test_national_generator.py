@@ -16,16 +16,10 @@ import pytest
 import yaml
 
 import seeds.national as national
+from graph.dataset import Dataset
 from graph.load import plan_steps
-from graph.models import (
-    AreaLevel,
-    Dataset,
-    OrganizationKind,
-    PartnershipKind,
-    Status,
-    Tier,
-    label_of,
-)
+from graph.models import AreaLevel, OrganizationKind, PartnershipKind, Status, Tier
+from graph.registry import label_of
 from seeds.national import (
     MANAGEMENT_TEAM,
     NATIONAL_SOURCE,

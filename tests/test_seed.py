@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.dataset import Dataset, DatasetError
 from graph.errors import QueryFailed
 from graph.load import load_dataset
-from graph.models import Area, AreaLevel, Dataset, DatasetError
+from graph.models import Area, AreaLevel
 from seeds.pipeline import seed
 from seeds.sources import DATA_DIR
 from tests.conftest import EngineUnderTest

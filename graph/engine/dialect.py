@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-# Labels with a full-text index over their `search_text` property.
-FULLTEXT_LABELS: tuple[str, ...] = ("Area", "Organization", "Person")
+from graph.registry import SEARCH_LABELS
+
+# Labels with a full-text index over their `search_text` property (the registry says which).
+FULLTEXT_LABELS: tuple[str, ...] = SEARCH_LABELS
 
 
 @dataclass(frozen=True)
@@ -21,72 +23,34 @@ class Statement:
     text: str
 
 
-# --- ArcadeDB: full-text indexes exist only in its SQL dialect, on a declared property. ----------
+# --- ArcadeDB: full-text indexes exist only in its SQL dialect, on a declared property, and are
+# named after their type and property. ------------------------------------------------------------
 _ARCADEDB_ANALYZER = '{"analyzer": "org.apache.lucene.analysis.core.WhitespaceAnalyzer"}'
 ARCADEDB_FULLTEXT_DDL: dict[str, list[Statement]] = {
-    "Area": [
-        Statement("sql", "CREATE VERTEX TYPE Area IF NOT EXISTS"),
-        Statement("sql", "CREATE PROPERTY Area.search_text IF NOT EXISTS STRING"),
+    label: [
+        Statement("sql", f"CREATE VERTEX TYPE {label} IF NOT EXISTS"),
+        Statement("sql", f"CREATE PROPERTY {label}.search_text IF NOT EXISTS STRING"),
         Statement(
             "sql",
-            "CREATE INDEX IF NOT EXISTS ON Area (search_text) FULL_TEXT METADATA "
+            f"CREATE INDEX IF NOT EXISTS ON {label} (search_text) FULL_TEXT METADATA "
             + _ARCADEDB_ANALYZER,
         ),
-    ],
-    "Organization": [
-        Statement("sql", "CREATE VERTEX TYPE Organization IF NOT EXISTS"),
-        Statement("sql", "CREATE PROPERTY Organization.search_text IF NOT EXISTS STRING"),
-        Statement(
-            "sql",
-            "CREATE INDEX IF NOT EXISTS ON Organization (search_text) FULL_TEXT METADATA "
-            + _ARCADEDB_ANALYZER,
-        ),
-    ],
-    "Person": [
-        Statement("sql", "CREATE VERTEX TYPE Person IF NOT EXISTS"),
-        Statement("sql", "CREATE PROPERTY Person.search_text IF NOT EXISTS STRING"),
-        Statement(
-            "sql",
-            "CREATE INDEX IF NOT EXISTS ON Person (search_text) FULL_TEXT METADATA "
-            + _ARCADEDB_ANALYZER,
-        ),
-    ],
+    ]
+    for label in FULLTEXT_LABELS
 }
-# ArcadeDB names an index after its type and property.
-ARCADEDB_FULLTEXT_NAMES = {
-    "Area": "Area[search_text]",
-    "Organization": "Organization[search_text]",
-    "Person": "Person[search_text]",
-}
+ARCADEDB_FULLTEXT_NAMES = {label: f"{label}[search_text]" for label in FULLTEXT_LABELS}
 
 # --- Neo4j: the same index in Cypher, with the same (whitespace) analyzer. -----------------------
+NEO4J_FULLTEXT_NAMES = {label: f"{label.lower()}_search_text" for label in FULLTEXT_LABELS}
 NEO4J_FULLTEXT_DDL: dict[str, list[Statement]] = {
-    "Area": [
+    label: [
         Statement(
             "cypher",
-            "CREATE FULLTEXT INDEX area_search_text IF NOT EXISTS FOR (n:Area) "
+            f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_NAMES[label]} IF NOT EXISTS FOR (n:{label}) "
             "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
         )
-    ],
-    "Organization": [
-        Statement(
-            "cypher",
-            "CREATE FULLTEXT INDEX organization_search_text IF NOT EXISTS FOR (n:Organization) "
-            "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
-        )
-    ],
-    "Person": [
-        Statement(
-            "cypher",
-            "CREATE FULLTEXT INDEX person_search_text IF NOT EXISTS FOR (n:Person) "
-            "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
-        )
-    ],
-}
-NEO4J_FULLTEXT_NAMES = {
-    "Area": "area_search_text",
-    "Organization": "organization_search_text",
-    "Person": "person_search_text",
+    ]
+    for label in FULLTEXT_LABELS
 }
 
 

@@ -1,8 +1,10 @@
-"""pydantic models: the contract of the data, validated once, on the way in."""
+"""pydantic models: the contract of the data, validated once, on the way in.
+
+A whole set of records, checked together, is a ``graph.dataset.Dataset``.
+"""
 
 from graph.models.area import Area, area_id
 from graph.models.common import AreaLevel, be_year, ce_year
-from graph.models.dataset import Dataset, DatasetError, Problem, label_of, parse_dataset
 from graph.models.event import Attendance, Event
 from graph.models.organization import Membership, Organization, OrganizationKind, Role
 from graph.models.partnership import Partnership, PartnershipKind, Party, Status
@@ -18,8 +20,6 @@ __all__ = [
     "Attendance",
     "Contact",
     "Contribution",
-    "Dataset",
-    "DatasetError",
     "Event",
     "Goal",
     "GoalKind",
@@ -35,7 +35,6 @@ __all__ = [
     "Party",
     "Person",
     "Plan",
-    "Problem",
     "Resource",
     "ResourceKind",
     "Role",
@@ -46,6 +45,4 @@ __all__ = [
     "area_id",
     "be_year",
     "ce_year",
-    "label_of",
-    "parse_dataset",
 ]

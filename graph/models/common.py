@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 Id = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*:[A-Za-z0-9][A-Za-z0-9._\-]*$", max_length=120)
 ]
-ThaiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 BE_OFFSET = 543  # Buddhist Era year = Common Era year + 543
@@ -41,11 +40,6 @@ class AreaLevel(StrEnum):
 
 # Depth of each level in the tree; the rollups walk it.
 LEVEL_ORDER: tuple[AreaLevel, ...] = tuple(AreaLevel)
-
-
-def level_below(level: AreaLevel) -> AreaLevel | None:
-    i = LEVEL_ORDER.index(level)
-    return LEVEL_ORDER[i + 1] if i + 1 < len(LEVEL_ORDER) else None
 
 
 class Record(BaseModel):

@@ -1,89 +1,105 @@
-"""Areas: the way up to the country, what each subtree holds, and where coverage is missing.
+"""Areas: what a subtree holds (rollup), and where coverage is missing.
 
-Subtrees are walked from the root area inward (``<-[:PART_OF*0..8]-``) so both engines start
-from the indexed id and expand, never the other way round.
+Every statement that keeps what lies in an area's subtree uses ``below``: subtrees are walked
+from the root area inward (``<-[:PART_OF*0..8]-``) so both engines start from the indexed id
+and expand, never the other way round.
 """
 
 from __future__ import annotations
 
-ANCESTORS = """
-UNWIND $ids AS id
-MATCH (a:Area {id: id})-[:PART_OF*1..8]->(up:Area)
-RETURN id AS key, up {.*, search_text: null, search_words: null, content_hash: null} AS node
-"""
+from functools import lru_cache
 
-# The live form of the materialized counts (graph.queries.rollup): used to check them, and
-# what the API answered before they existed.
-# Counts in each area's whole subtree. Organizations are counted where they are located,
-# people where they work, partnerships where they work (COVERS), resources where they serve;
-# the pooled amount is what was contributed to pooled funds serving the subtree.
-ROLLUP_LIVE = """
+from graph.queries.relations import NO_PLAN, Plan, check_plan, projection
+
+# The area tree is at most six levels deep (country to community); eight leaves room.
+SUBTREE_STEPS = "*0..8"
+
+
+def below(root: str) -> str:
+    """The pattern from ``root`` down to any area of its subtree, ``root`` included:
+    ``below("(w:Area {id: $within})") + "(a:Area)"``."""
+    return f"{root}<-[:PART_OF{SUBTREE_STEPS}]-"
+
+
+# The live count of what each area's subtree holds: the check of the materialized counts
+# (graph.queries.rollup), and the answer for an area not counted yet. Organizations are
+# counted where they are located, people where they work, partnerships where they work
+# (COVERS), resources where they serve; the pooled amount is what was contributed to pooled
+# funds serving the subtree.
+ROLLUP_LIVE = f"""
 UNWIND $ids AS id
-MATCH (root:Area {id: id})
-CALL (root) {
-  MATCH (root)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN]-(o:Organization)
+MATCH (root:Area {{id: id}})
+CALL (root) {{
+  MATCH {below("(root)")}(:Area)<-[:LOCATED_IN]-(o:Organization)
   RETURN count(DISTINCT o) AS organizations
-}
-CALL (root) {
-  MATCH (root)<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(p:Person)
+}}
+CALL (root) {{
+  MATCH {below("(root)")}(:Area)<-[:WORKS_IN]-(p:Person)
   RETURN count(DISTINCT p) AS people
-}
-CALL (root) {
-  MATCH (root)<-[:PART_OF*0..8]-(:Area)<-[:COVERS]-(x:Partnership)
+}}
+CALL (root) {{
+  MATCH {below("(root)")}(:Area)<-[:COVERS]-(x:Partnership)
   RETURN count(DISTINCT x) AS partnerships
-}
-CALL (root) {
-  MATCH (root)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
+}}
+CALL (root) {{
+  MATCH {below("(root)")}(:Area)<-[:SERVES]-(r:Resource)
   RETURN count(DISTINCT r) AS resources,
          collect(DISTINCT CASE WHEN r.kind = 'pooled_fund' THEN r END) AS pools
-}
-CALL (pools) {
+}}
+CALL (pools) {{
   UNWIND pools AS pool
   MATCH (pool)<-[c:CONTRIBUTED]-(:Organization)
   RETURN sum(c.amount) AS pooled_amount, count(c) AS contributions
-}
+}}
 RETURN id AS key, organizations, people, partnerships, resources, size(pools) AS pools,
-       pooled_amount, contributions
+       coalesce(pooled_amount, 0.0) AS pooled_amount, contributions
 """
 
-# For each child of an area: what its subtree holds in partnerships, mechanisms and pools,
-# so the dashboard can list the children where one of them is missing (live form).
-COVERAGE_LIVE = """
+# What each child's subtree holds in active partnerships, mechanisms and pools, counted now: the
+# check of the materialized counts the coverage question reads.
+CHILD_COVERAGE_LIVE = f"""
 UNWIND $ids AS id
-MATCH (root:Area {id: id})<-[:PART_OF]-(child:Area)
-CALL (child) {
-  OPTIONAL MATCH (child)<-[:PART_OF*0..8]-(:Area)<-[:COVERS]-(x:Partnership)
+MATCH (root:Area {{id: id}})<-[:PART_OF]-(child:Area)
+CALL (child) {{
+  OPTIONAL MATCH {below("(child)")}(:Area)<-[:COVERS]-(x:Partnership)
   WHERE x.status <> 'ended'
   RETURN count(DISTINCT x) AS partnerships
-}
-CALL (child) {
-  OPTIONAL MATCH (child)<-[:PART_OF*0..8]-(:Area)<-[:OPERATES_IN]-(m:Mechanism)
+}}
+CALL (child) {{
+  OPTIONAL MATCH {below("(child)")}(:Area)<-[:OPERATES_IN]-(m:Mechanism)
   RETURN count(DISTINCT m) AS mechanisms
-}
-CALL (child) {
-  OPTIONAL MATCH (child)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource {kind: 'pooled_fund'})
+}}
+CALL (child) {{
+  OPTIONAL MATCH {below("(child)")}(:Area)<-[:SERVES]-(r:Resource {{kind: 'pooled_fund'}})
   RETURN count(DISTINCT r) AS pools
-}
-RETURN id AS key, child {.*, search_text: null, search_words: null, content_hash: null} AS node, partnerships, mechanisms, pools
-ORDER BY key, child.code
+}}
+RETURN id AS key, child.id AS child_id, child.code AS code, partnerships, mechanisms, pools
+ORDER BY key, code
 """
 
-# What an area inherits from above: partnerships, mechanisms and pools at its ancestors.
-INHERITED = """
+
+@lru_cache(maxsize=128)
+def coverage_statement(area_plan: Plan = NO_PLAN, child_plan: Plan = NO_PLAN) -> str:
+    """For each area (``$ids``): the area, each child with what its subtree holds (the
+    materialized counts), and what the area inherits from the areas above it: partnerships,
+    mechanisms and pools at its ancestors. One round trip."""
+    check_plan("Area", area_plan)
+    check_plan("Area", child_plan)
+    return f"""
 UNWIND $ids AS id
-MATCH (a:Area {id: id})-[:PART_OF*1..8]->(up:Area)
-CALL (up) {
-  OPTIONAL MATCH (up)<-[:COVERS]-(x:Partnership) WHERE x.status <> 'ended'
-  RETURN count(DISTINCT x) AS partnerships
-}
-CALL (up) {
-  OPTIONAL MATCH (up)<-[:OPERATES_IN]-(m:Mechanism)
-  RETURN count(DISTINCT m) AS mechanisms
-}
-CALL (up) {
-  OPTIONAL MATCH (up)<-[:SERVES]-(r:Resource {kind: 'pooled_fund'})
-  RETURN count(DISTINCT r) AS pools
-}
-RETURN id AS key, sum(partnerships) AS partnerships, sum(mechanisms) AS mechanisms,
-       sum(pools) AS pools
+MATCH (a:Area {{id: id}})
+CALL (a) {{
+  MATCH (a)<-[:PART_OF]-(child:Area)
+  RETURN collect({{node: {projection("Area", "child", child_plan, 1)},
+                  partnerships: child.rollup_active_partnerships,
+                  mechanisms: child.rollup_mechanisms, pools: child.rollup_pools}}) AS children
+}}
+CALL (a) {{
+  MATCH (a)-[:PART_OF*1..8]->(up:Area)
+  RETURN sum(size([(up)<-[:COVERS]-(x:Partnership) WHERE x.status <> 'ended' | 1])) AS partnerships,
+         sum(size([(up)<-[:OPERATES_IN]-(:Mechanism) | 1])) AS mechanisms,
+         sum(size([(up)<-[:SERVES]-(r:Resource) WHERE r.kind = 'pooled_fund' | 1])) AS pools
+}}
+RETURN id AS key, {projection("Area", "a", area_plan)} AS area, children,
+       partnerships, mechanisms, pools
 """

@@ -11,6 +11,10 @@ row of the previous page, so deep pages cost what the first one does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from graph.queries.areas import below
+from graph.queries.relations import NO_PLAN, Plan, check_plan, projection
 
 # Per-label filters; each uses only parameters.
 FILTERS = {
@@ -51,8 +55,9 @@ _AFTER = (
 )
 
 _MATCH_ALL = "MATCH (n:{label})"
-_MATCH_SUBTREE = "MATCH (:Area {{id: $within}})<-[:PART_OF*0..8]-(n:{label})"
-_MATCH_LINKED = "MATCH (:Area {{id: $within}})<-[:PART_OF*0..8]-(:Area)<-[:{link}]-(n:{label})"
+_WITHIN = below("(:Area {{id: $within}})")
+_MATCH_SUBTREE = "MATCH " + _WITHIN + "(n:{label})"
+_MATCH_LINKED = "MATCH " + _WITHIN + "(:Area)<-[:{link}]-(n:{label})"
 
 _PAGE = """
 {match}
@@ -60,7 +65,7 @@ WITH DISTINCT n
 WHERE {filters} AND {common}
 WITH n, CASE $sort WHEN 'name' THEN {name} ELSE n.id END AS sort_key
 WHERE {after}
-RETURN n {{.*, search_text: null, search_words: null, content_hash: null}} AS node, sort_key
+RETURN {node} AS node, sort_key
 ORDER BY sort_key, n.id
 LIMIT $limit
 """
@@ -86,19 +91,25 @@ class ListQuery:
             return _MATCH_SUBTREE.format(label=self.label)
         return _MATCH_LINKED.format(label=self.label, link=link)
 
-    @property
-    def page(self) -> str:
-        return _PAGE.format(
-            match=self._match,
-            filters=FILTERS[self.label],
-            common=_COMMON,
-            name=SORT_NAME[self.label],
-            after=_AFTER,
-        )
+    def page(self, plan: Plan = NO_PLAN) -> str:
+        return _page(self, plan)
 
     @property
     def count(self) -> str:
         return _COUNT.format(match=self._match, filters=FILTERS[self.label], common=_COMMON)
+
+
+@lru_cache(maxsize=256)
+def _page(query: ListQuery, plan: Plan) -> str:
+    check_plan(query.label, plan)
+    return _PAGE.format(
+        match=query._match,
+        filters=FILTERS[query.label],
+        common=_COMMON,
+        name=SORT_NAME[query.label],
+        after=_AFTER,
+        node="NODE",
+    ).replace("RETURN NODE AS node", f"RETURN {projection(query.label, 'n', plan)} AS node")
 
 
 LISTS: dict[tuple[str, bool], ListQuery] = {

@@ -1,158 +1,21 @@
-"""Writes: batched upserts of nodes and the relationships between them.
+"""Writes: batched links between nodes (node upserts are per label, ``graph.queries.nodes``).
 
-Every statement takes its rows as ``$rows`` and is idempotent: MERGE on the stable id (or a
-relationship's key), then SET the whole property map, so a second load changes nothing. A node
-whose stored ``content_hash`` equals the new one is left untouched, so a rerun does not even
-rewrite its full-text index entries. A node upsert returns the ids that existed before it: only
-their relationships can need pruning, so a first load prunes nothing.
-Relationships that a record owns as a list (an organization's ``works_in``) are replaced as a
-set: links no longer in the data are pruned first.
+Every statement takes its rows as ``$rows`` and is idempotent: MERGE on a relationship's key,
+then SET its whole property map, so a second load changes nothing. Relationships that a record
+owns as a list (an organization's ``works_in``) are replaced as a set: links no longer in the
+data are pruned first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import LiteralString
 
-# --- nodes ---------------------------------------------------------------------------------------
-
-UPSERT_SOURCES = """
-UNWIND $rows AS row
-MERGE (n:Source {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_AREAS = """
-UNWIND $rows AS row
-MERGE (n:Area {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_ORGANIZATIONS = """
-UNWIND $rows AS row
-MERGE (n:Organization {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_PEOPLE = """
-UNWIND $rows AS row
-MERGE (n:Person {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_PARTNERSHIPS = """
-UNWIND $rows AS row
-MERGE (n:Partnership {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_RESOURCES = """
-UNWIND $rows AS row
-MERGE (n:Resource {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_PLANS = """
-UNWIND $rows AS row
-MERGE (n:Plan {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_GOALS = """
-UNWIND $rows AS row
-MERGE (n:Goal {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_MECHANISMS = """
-UNWIND $rows AS row
-MERGE (n:Mechanism {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_EVENTS = """
-UNWIND $rows AS row
-MERGE (n:Event {id: row.id})
-WITH n, row, n.content_hash AS before
-FOREACH (_ IN CASE WHEN before IS NULL THEN [1] ELSE [] END | SET n += row.props)
-FOREACH (_ IN CASE WHEN before <> row.props.content_hash THEN [1] ELSE [] END | SET n = row.props)
-RETURN collect(CASE WHEN before IS NOT NULL THEN row.id END) AS existing
-"""
-
-UPSERT_NODES: dict[str, LiteralString] = {
-    "Source": UPSERT_SOURCES,
-    "Area": UPSERT_AREAS,
-    "Organization": UPSERT_ORGANIZATIONS,
-    "Person": UPSERT_PEOPLE,
-    "Partnership": UPSERT_PARTNERSHIPS,
-    "Resource": UPSERT_RESOURCES,
-    "Plan": UPSERT_PLANS,
-    "Goal": UPSERT_GOALS,
-    "Mechanism": UPSERT_MECHANISMS,
-    "Event": UPSERT_EVENTS,
-}
-
-# Which of the given ids exist, per label, so each lookup is an index seek on every engine.
-EXISTING_IDS_BY_LABEL: dict[str, LiteralString] = {
-    "Source": "UNWIND $ids AS id MATCH (n:Source {id: id}) RETURN n.id AS id",
-    "Area": "UNWIND $ids AS id MATCH (n:Area {id: id}) RETURN n.id AS id",
-    "Organization": "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN n.id AS id",
-    "Person": "UNWIND $ids AS id MATCH (n:Person {id: id}) RETURN n.id AS id",
-    "Partnership": "UNWIND $ids AS id MATCH (n:Partnership {id: id}) RETURN n.id AS id",
-    "Resource": "UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN n.id AS id",
-    "Plan": "UNWIND $ids AS id MATCH (n:Plan {id: id}) RETURN n.id AS id",
-    "Goal": "UNWIND $ids AS id MATCH (n:Goal {id: id}) RETURN n.id AS id",
-    "Mechanism": "UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN n.id AS id",
-    "Event": "UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN n.id AS id",
-}
+from graph.registry import NODE_LABELS
 
 # --- relationships -------------------------------------------------------------------------------
 # A relationship's statements differ only in labels, type and direction, which come from the
 # closed set of ``Link`` constants below (never from input), so they are built from templates.
 
-NODE_LABELS = frozenset(UPSERT_NODES)
-
-# Nodes the graph does not hold yet (the loader has just looked): created outright, which the
-# embedded engine does about three times faster than a MERGE (bench/results/NOTES.md).
-CREATE_NODES: dict[str, LiteralString] = {
-    "Source": "UNWIND $rows AS row CREATE (n:Source) SET n = row.props",
-    "Area": "UNWIND $rows AS row CREATE (n:Area) SET n = row.props",
-    "Organization": "UNWIND $rows AS row CREATE (n:Organization) SET n = row.props",
-    "Person": "UNWIND $rows AS row CREATE (n:Person) SET n = row.props",
-    "Partnership": "UNWIND $rows AS row CREATE (n:Partnership) SET n = row.props",
-    "Resource": "UNWIND $rows AS row CREATE (n:Resource) SET n = row.props",
-    "Plan": "UNWIND $rows AS row CREATE (n:Plan) SET n = row.props",
-    "Goal": "UNWIND $rows AS row CREATE (n:Goal) SET n = row.props",
-    "Mechanism": "UNWIND $rows AS row CREATE (n:Mechanism) SET n = row.props",
-    "Event": "UNWIND $rows AS row CREATE (n:Event) SET n = row.props",
-}
 REL_TYPES = frozenset(
     {
         "PART_OF",

@@ -1,81 +1,159 @@
-"""Connections: partner networks by breadth-first steps, shortest paths, neighbourhoods.
+"""Connections: partner networks walked hop by hop, shortest paths, neighbourhoods.
 
-The partner network of an organization is walked one step per round trip from Python, so
-each step is a small indexed expansion on either engine, visited nodes are never expanded
-twice, and the result is the same on both engines whatever their planners do. A step links
-two organizations through a shared partnership (not ended) or a shared member (whose
-membership is valid on the given date).
+Hop bounds live in ``graph.limits``; each statement here is generated for one bound, taken from
+that closed range (a variable-length bound cannot be a parameter in Cypher).
 """
 
 from __future__ import annotations
 
-# Organizations a person belongs to on a date: where a person's partner network starts.
-PERSON_ORGANIZATIONS = """
-UNWIND $ids AS id
-MATCH (p:Person {id: id})-[m:MEMBER_OF]->(o:Organization)
-WHERE (m.start_on IS NULL OR m.start_on <= $on) AND (m.end_on IS NULL OR m.end_on >= $on)
-RETURN id AS key, o.id AS org, m.role AS role
-ORDER BY key, org
+from functools import lru_cache
+
+from graph.limits import MAX_NEIGHBOURHOOD_DEPTH, MAX_PARTNER_HOPS, MAX_PATH_HOPS, check_range
+from graph.queries.areas import below
+from graph.queries.projection import any_node_map, summary_map
+from graph.registry import NODE_LABELS
+
+# --- partners ------------------------------------------------------------------------------------
+# A step links two organizations through a shared partnership (not ended, running on $on) or a
+# shared member (both memberships valid on $on). The walk is breadth-first: each layer expands
+# only organizations no earlier layer reached, and returns the edges it found, so the caller can
+# rank what was reached and name the path to it.
+
+
+def _valid(rel: str) -> str:
+    return (
+        f"({rel}.start_on IS NULL OR {rel}.start_on <= $on) "
+        f"AND ({rel}.end_on IS NULL OR {rel}.end_on >= $on)"
+    )
+
+
+_LAYER = """
+CALL (frontier) {{
+  UNWIND frontier AS here
+  MATCH (:Organization {{id: here}})-[:PARTY_TO]->(x:Partnership)<-[:PARTY_TO]-(p:Organization)
+  WHERE p.id <> here AND x.status <> 'ended' AND {x_valid}
+  RETURN collect([here, p.id, 'Partnership', x.id]) AS by_partnership
+}}
+CALL (frontier) {{
+  UNWIND frontier AS here
+  MATCH (:Organization {{id: here}})<-[m1:MEMBER_OF]-(x:Person)-[m2:MEMBER_OF]->(p:Organization)
+  WHERE p.id <> here AND {m1_valid} AND {m2_valid}
+  RETURN collect([here, p.id, 'Person', x.id]) AS by_member
+}}
+WITH origin, w, starts, seen, layers + [by_partnership + by_member] AS layers,
+     by_partnership + by_member AS found
+CALL (found, seen) {{
+  UNWIND found AS edge
+  WITH DISTINCT edge[1] AS reached
+  WHERE NOT reached IN seen
+  RETURN collect(reached) AS frontier
+}}
+WITH origin, w, starts, seen + frontier AS seen, layers, frontier
+""".format(x_valid=_valid("x"), m1_valid=_valid("m1"), m2_valid=_valid("m2"))
+
+_FROM_ORGANIZATION = """
+UNWIND $origins AS origin
+MATCH (:Organization {id: origin})
+OPTIONAL MATCH (w:Area {id: $within})
+WITH origin, w, [] AS starts, [origin] AS seen, [] AS layers, [origin] AS frontier
 """
 
-PARTNER_STEP = """
-UNWIND $frontier AS here
-MATCH (o:Organization {id: here})-[:PARTY_TO]->(x:Partnership)<-[:PARTY_TO]-(p:Organization)
-WHERE p.id <> here AND x.status <> 'ended'
-  AND (x.start_on IS NULL OR x.start_on <= $on) AND (x.end_on IS NULL OR x.end_on >= $on)
-RETURN here AS from, p.id AS to, 'Partnership' AS via_label, x.id AS via
-UNION ALL
-UNWIND $frontier AS here
-MATCH (o:Organization {id: here})<-[m1:MEMBER_OF]-(x:Person)-[m2:MEMBER_OF]->(p:Organization)
-WHERE p.id <> here
-  AND (m1.start_on IS NULL OR m1.start_on <= $on) AND (m1.end_on IS NULL OR m1.end_on >= $on)
-  AND (m2.start_on IS NULL OR m2.start_on <= $on) AND (m2.end_on IS NULL OR m2.end_on >= $on)
-RETURN here AS from, p.id AS to, 'Person' AS via_label, x.id AS via
+_FROM_PERSON = f"""
+UNWIND $origins AS origin
+MATCH (o:Person {{id: origin}})
+OPTIONAL MATCH (w:Area {{id: $within}})
+CALL (o) {{
+  MATCH (o)-[m:MEMBER_OF]->(s:Organization)
+  WHERE {_valid("m")}
+  RETURN collect([s.id, m.role]) AS starts
+}}
+CALL (starts) {{
+  UNWIND starts AS start
+  WITH DISTINCT start[0] AS org
+  RETURN collect(org) AS frontier
+}}
+WITH origin, w, starts, frontier AS seen, [] AS layers, frontier
 """
 
-# Which of the given organizations lie in an area's subtree (located or working there).
-ORGANIZATIONS_WITHIN = """
-MATCH (:Area {id: $within})<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN|WORKS_IN]-(o:Organization)
-WHERE o.id IN $ids
-RETURN DISTINCT o.id AS id
+# Which reached organizations pass the filters (kinds; located or working in $within's
+# subtree), with the name they are ranked by.
+_ALLOWED = f"""
+CALL (seen, w) {{
+  UNWIND seen AS id
+  MATCH (p:Organization {{id: id}})
+  WHERE ($kinds IS NULL OR p.kind IN $kinds)
+    AND ($within IS NULL OR size([{below("(w)")}(:Area)<-[:LOCATED_IN|WORKS_IN]-(p) | 1]) > 0)
+  RETURN collect([p.id, p.name_th]) AS allowed
+}}
+RETURN origin, w IS NOT NULL AS within_found, starts, layers, allowed
 """
 
-# Internal element ids of two nodes of any label, for the path search below.
-ELEMENT_IDS = """
-UNWIND $ids AS id MATCH (n:Area {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Person {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Partnership {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Plan {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Goal {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Mechanism {id: id}) RETURN id AS key, elementId(n) AS element
-UNION ALL UNWIND $ids AS id MATCH (n:Event {id: id}) RETURN id AS key, elementId(n) AS element
+
+@lru_cache(maxsize=2 * MAX_PARTNER_HOPS)
+def partner_walk(origin_label: str, hops: int) -> str:
+    """The walk from each of ``$origins`` (organizations, or people: from the organizations they
+    belong to on ``$on``), ``hops`` layers deep. One row per origin that exists."""
+    check_range("hops", hops, 1, MAX_PARTNER_HOPS)
+    start = {"Organization": _FROM_ORGANIZATION, "Person": _FROM_PERSON}[origin_label]
+    return start + _LAYER * hops + _ALLOWED
+
+
+# --- shortest paths ------------------------------------------------------------------------------
+# Which path among several of the same length is the engine's choice: finding one is a
+# bidirectional search and fast on both engines, while finding every shortest path can mean
+# walking most of the graph.
+
+_PATH_RETURN = f"""
+RETURN [n IN nodes(p) | {any_node_map("n")}] AS nodes,
+       [r IN relationships(p) | {{type: type(r), from: startNode(r).id, to: endNode(r).id,
+                                 role: r.role}}] AS rels
 """
 
-# A shortest path between two nodes (up to 10 relationships). Which one, among several of the
-# same length, is the engine's choice: finding one is a bidirectional search and fast on both
-# engines, while finding every shortest path can mean walking most of the graph.
-SHORTEST_PATH = """
-MATCH (a) WHERE elementId(a) = $from
-MATCH (b) WHERE elementId(b) = $to
-MATCH p = shortestPath((a)-[*..10]-(b))
-RETURN [n IN nodes(p) | n {.id, .name_th, .name_en, .name_latn, .text_th, .text_en, .title_en,
-                           .level, .kind, .tier, .synthetic, label: labels(n)[0]}] AS nodes,
-       [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id,
-                                 role: r.role}] AS rels
-"""
 
-# Every shortest path (asked for explicitly: it can be slow), in a stable order.
-ALL_SHORTEST_PATHS = """
-MATCH (a) WHERE elementId(a) = $from
-MATCH (b) WHERE elementId(b) = $to
-MATCH p = allShortestPaths((a)-[*..10]-(b))
-WITH p, [n IN nodes(p) | n.id] AS ids
-ORDER BY size(ids), ids
-LIMIT $limit
-RETURN [n IN nodes(p) | n {.id, .name_th, .name_en, .name_latn, .text_th, .text_en, .title_en,
-                           .level, .kind, .tier, .synthetic, label: labels(n)[0]}] AS nodes,
-       [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id,
-                                 role: r.role}] AS rels
-"""
+@lru_cache(maxsize=4 * MAX_PATH_HOPS)
+def shortest_path(source: str, target: str, max_hops: int, every: bool) -> str:
+    """A shortest path (``every``: all of them, the first ``$limit`` in a stable order) of at
+    most ``max_hops`` relationships from ``$from`` to ``$to``. No row when either end does not
+    exist; a row with null lists when no path is short enough."""
+    check_range("maxHops", max_hops, 1, MAX_PATH_HOPS)
+    if source not in NODE_LABELS or target not in NODE_LABELS:
+        raise ValueError(f"unknown label {source!r} or {target!r}")
+    ends = f"MATCH (a:{source} {{id: $from}})\nMATCH (b:{target} {{id: $to}})\n"
+    if not every:
+        return ends + f"OPTIONAL MATCH p = shortestPath((a)-[*..{max_hops}]-(b))" + _PATH_RETURN
+    return (
+        ends
+        + f"OPTIONAL MATCH p = allShortestPaths((a)-[*..{max_hops}]-(b))\n"
+        + "WITH p, [n IN nodes(p) | n.id] AS ids\nORDER BY size(ids), ids\nLIMIT $limit"
+        + _PATH_RETURN
+    )
+
+
+# --- neighbourhood -------------------------------------------------------------------------------
+# One step out from nodes of any label, in one round trip: each branch seeks its own label's
+# unique index, so an id of another label costs nothing. Each branch keeps at most $cap rows,
+# in a stable order, and only what a network view draws of each node.
+
+_NEIGHBOURS = """
+UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[r]-(b)
+RETURN id AS key, labels(b)[0] AS label, {node} AS node, type(r) AS type,
+       startNode(r) = a AS out, {{key: r.key, id: r.id}} AS rel
+ORDER BY key, type, b.id LIMIT $cap"""
+_ROOT = """
+MATCH (b:{label} {{id: $root}})
+RETURN b.id AS key, '{label}' AS label, {node} AS node, null AS type, null AS out, null AS rel"""
+
+
+@lru_cache(maxsize=len(NODE_LABELS) + 1)
+def neighbours(root_label: str | None = None) -> str:
+    """Every node one step from ``$ids``; with ``root_label``, the node ``$root`` itself too
+    (its first row), so the first step also tells whether the root exists."""
+    branches = [_NEIGHBOURS.format(label=lb, node=summary_map("b")) for lb in NODE_LABELS]
+    if root_label is not None:
+        if root_label not in NODE_LABELS:
+            raise ValueError(f"unknown label {root_label!r}")
+        branches.insert(0, _ROOT.format(label=root_label, node=summary_map("b")))
+    return "\nUNION ALL".join(branches)
+
+
+assert MAX_NEIGHBOURHOOD_DEPTH >= 1

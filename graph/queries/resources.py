@@ -1,55 +1,41 @@
-"""Shared resources: pools, what flows in and out of them, rolled up across levels."""
+"""Shared resources: the pools serving an area's subtree, rolled up per level."""
 
 from __future__ import annotations
 
-# For each resource: its own contributions and allocations, and the contributions of every
-# pool that feeds it, however many levels below (POOLED_INTO*1..).
-RESOURCE_FLOWS = """
-UNWIND $ids AS id
-MATCH (r:Resource {id: id})
-CALL (r) {
-  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
-  RETURN coalesce(sum(c.amount), 0) AS contributed, count(c) AS contributions
-}
-CALL (r) {
-  OPTIONAL MATCH (r)-[al:ALLOCATED_TO]->()
-  RETURN coalesce(sum(al.amount), 0) AS allocated, count(al) AS allocations
-}
-CALL (r) {
-  OPTIONAL MATCH (r)<-[:POOLED_INTO*1..6]-(f:Resource)
-  WITH collect(DISTINCT f) AS feeders
-  CALL (feeders) {
-    UNWIND feeders AS f
-    MATCH (f)<-[c:CONTRIBUTED]-(:Organization)
-    RETURN coalesce(sum(c.amount), 0) AS feeders_contributed
-  }
-  CALL (feeders) {
-    UNWIND feeders AS f
-    MATCH (f)-[al:ALLOCATED_TO]->()
-    RETURN coalesce(sum(al.amount), 0) AS feeders_allocated
-  }
-  RETURN size(feeders) AS feeder_count, feeders_contributed, feeders_allocated
-}
-RETURN id AS key, contributed, contributions, allocated, allocations, feeder_count,
-       feeders_contributed, feeders_allocated
-"""
+from functools import lru_cache
 
-# Pools serving an area's subtree, per level, with what was contributed to and allocated from
-# them (the totals each resource keeps since the last load): the dashboard's view of pool flows.
-POOLS_BY_LEVEL = """
-MATCH (:Area {id: $within})<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
-WHERE r.kind = 'pooled_fund'
-WITH DISTINCT r
-RETURN r.level AS level, count(r) AS pools, sum(r.flow_contributed) AS contributed,
+from graph.queries.areas import below
+from graph.queries.relations import NO_PLAN, Plan, check_plan, projection
+
+
+@lru_cache(maxsize=128)
+def pools_statement(within_plan: Plan = NO_PLAN, pool_plan: Plan = NO_PLAN) -> str:
+    """The area ``$within``; per level, the pooled funds serving its subtree with what was
+    contributed to and allocated from them (the totals each resource keeps since the last
+    refresh); and the first ``$limit`` of those pools (of ``$levels`` when given), each with
+    ``pool_plan``. One round trip; no row when the area does not exist."""
+    check_plan("Area", within_plan)
+    check_plan("Resource", pool_plan)
+    return f"""
+MATCH (w:Area {{id: $within}})
+CALL (w) {{
+  MATCH {below("(w)")}(:Area)<-[:SERVES]-(r:Resource)
+  WHERE r.kind = 'pooled_fund'
+  WITH DISTINCT r
+  WITH r.level AS level, count(r) AS pools, sum(r.flow_contributed) AS contributed,
        sum(r.flow_contributions) AS contributions, sum(r.flow_allocated) AS allocated,
        sum(r.flow_allocations) AS allocations
-"""
-
-POOLS_PAGE = """
-MATCH (:Area {id: $within})<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
-WHERE r.kind = 'pooled_fund' AND ($levels IS NULL OR r.level IN $levels)
-WITH DISTINCT r
-RETURN r {.*, search_text: null, search_words: null, content_hash: null} AS node
-ORDER BY r.level, r.name_th, r.id
-LIMIT $limit
+  RETURN collect({{level: level, pools: pools, contributed: contributed,
+                  contributions: contributions, allocated: allocated,
+                  allocations: allocations}}) AS by_level
+}}
+CALL (w) {{
+  MATCH {below("(w)")}(:Area)<-[:SERVES]-(r:Resource)
+  WHERE r.kind = 'pooled_fund' AND ($levels IS NULL OR r.level IN $levels)
+  WITH DISTINCT r
+  ORDER BY r.level, r.name_th, r.id
+  LIMIT $limit
+  RETURN collect({projection("Resource", "r", pool_plan, 1)}) AS pools
+}}
+RETURN {projection("Area", "w", within_plan)} AS within, by_level, pools
 """

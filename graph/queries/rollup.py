@@ -2,11 +2,13 @@
 
 Dashboards ask for rollups of whole regions and of the country; counting a subtree of a
 million nodes on every request cannot be fast, so each area keeps its subtree's counts in
-``rollup_*`` properties, counted exactly as the live query in ``graph.queries.areas`` counts
+``rollup_*`` properties, counted exactly as the live queries in ``graph.queries.areas`` count
 them: an entity linked to several areas of one subtree is counted once there.
 """
 
 from __future__ import annotations
+
+from graph.queries.areas import below
 
 RESET = """
 MATCH (a:Area)
@@ -22,21 +24,21 @@ SET a.rollup_organizations = 0, a.rollup_people = 0, a.rollup_partnerships = 0,
 # subtree holds it (DISTINCT within that area's subtree), and no single step ever holds more
 # than one subtree's entities, which the engines' per-query memory limits allow.
 
-ORGANIZATIONS = """
+ORGANIZATIONS = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:LOCATED_IN]-(o:Organization)
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:LOCATED_IN]-(o:Organization)
   RETURN count(DISTINCT o) AS n
-}
+}}
 SET up.rollup_organizations = n
 """
 
 # People, and how many of each leadership tier (a second-tier leader's peers in a province
 # group are counted from these, not by walking the group).
-PEOPLE = """
+PEOPLE = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:WORKS_IN]-(p:Person)
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:WORKS_IN]-(p:Person)
   WITH DISTINCT p
   RETURN count(p) AS n,
          sum(CASE p.tier WHEN 'core_leader' THEN 1 ELSE 0 END) AS core_leader,
@@ -45,58 +47,58 @@ CALL (up) {
          sum(CASE p.tier WHEN 'staff' THEN 1 ELSE 0 END) AS staff,
          sum(CASE p.tier WHEN 'partner' THEN 1 ELSE 0 END) AS partner,
          sum(CASE p.tier WHEN 'official' THEN 1 ELSE 0 END) AS official
-}
+}}
 SET up.rollup_people = n, up.rollup_tier_core_leader = core_leader,
     up.rollup_tier_second_tier_leader = second_tier_leader, up.rollup_tier_member = member,
     up.rollup_tier_staff = staff, up.rollup_tier_partner = partner,
     up.rollup_tier_official = official
 """
 
-PARTNERSHIPS = """
+PARTNERSHIPS = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:COVERS]-(x:Partnership)
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:COVERS]-(x:Partnership)
   RETURN count(DISTINCT x) AS n,
          count(DISTINCT CASE WHEN x.status <> 'ended' THEN x END) AS active
-}
+}}
 SET up.rollup_partnerships = n, up.rollup_active_partnerships = active
 """
 
-RESOURCES = """
+RESOURCES = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource)
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:SERVES]-(r:Resource)
   RETURN count(DISTINCT r) AS n
-}
+}}
 SET up.rollup_resources = n
 """
 
 # A pool's contributions are summed once per pool in the area's subtree.
-POOLS = """
+POOLS = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:SERVES]-(r:Resource {kind: 'pooled_fund'})
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:SERVES]-(r:Resource {{kind: 'pooled_fund'}})
   WITH DISTINCT r
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
   RETURN count(DISTINCT r) AS pools, coalesce(sum(c.amount), 0) AS amount,
          count(c) AS contributions
-}
+}}
 SET up.rollup_pools = pools, up.rollup_pooled_amount = amount,
     up.rollup_contributions = contributions
 """
 
-MECHANISMS = """
+MECHANISMS = f"""
 MATCH (up:Area)
-CALL (up) {
-  MATCH (up)<-[:PART_OF*0..8]-(:Area)<-[:OPERATES_IN]-(m:Mechanism)
+CALL (up) {{
+  MATCH {below("(up)")}(:Area)<-[:OPERATES_IN]-(m:Mechanism)
   RETURN count(DISTINCT m) AS n
-}
+}}
 SET up.rollup_mechanisms = n
 """
 
 # What flowed into and out of each resource, kept on the resource so that the pools of a
 # whole region are summed without walking every contribution again.
-RESOURCE_FLOWS = """
+STORE_RESOURCE_FLOWS = """
 MATCH (r:Resource)
 CALL (r) {
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(:Organization)
@@ -118,24 +120,5 @@ REFRESH: tuple[tuple[str, str], ...] = (
     ("resources", RESOURCES),
     ("pools", POOLS),
     ("mechanisms", MECHANISMS),
-    ("resource flows", RESOURCE_FLOWS),
+    ("resource flows", STORE_RESOURCE_FLOWS),
 )
-
-# The materialized counts of many areas, for the API.
-ROLLUPS = """
-UNWIND $ids AS id
-MATCH (a:Area {id: id})
-RETURN id AS key, a.rollup_organizations AS organizations, a.rollup_people AS people,
-       a.rollup_partnerships AS partnerships, a.rollup_resources AS resources,
-       a.rollup_pools AS pools, a.rollup_pooled_amount AS pooled_amount,
-       a.rollup_contributions AS contributions
-"""
-
-# Coverage of each child from the materialized counts.
-COVERAGE = """
-UNWIND $ids AS id
-MATCH (:Area {id: id})<-[:PART_OF]-(child:Area)
-RETURN id AS key, child {.*, search_text: null, search_words: null, content_hash: null} AS node, child.rollup_active_partnerships AS partnerships,
-       child.rollup_mechanisms AS mechanisms, child.rollup_pools AS pools
-ORDER BY key, child.code
-"""

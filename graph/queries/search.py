@@ -10,100 +10,63 @@ follows the final ranking as far as Cypher can:
 2. for areas, the level: country, region, province group, province, district, subdistrict;
 3. the shorter Thai name, then the id.
 
-Parameters: ``$index`` (the label's full-text index, from the engine's dialect), ``$lucene``
-(from ``graph.text.lucene_query``), ``$token`` (the query as one term, padded with a space on
-each side), ``$cap`` and, in the ``_WITHIN`` variants, ``$within`` (an area id).
+Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
+``$lucene`` (from ``graph.text.lucene_query``), ``$token`` (the query as one term, padded with a
+space on each side), ``$cap`` and, within an area, ``$within`` (an area id). The labels asked for
+are searched in one statement, one branch per label, each returning the node's projection and
+the words its forms were segmented into (``search_words``) for the ranking.
 
-The ``_WITHIN`` variants match the area first (a unique-index seek), then walk up from each hit
-to it: every area has one parent and the tree is at most six levels deep, so that costs a few
-steps per hit on either engine, however large the area's subtree is.
+Within an area, a branch matches the area first (a unique-index seek), then walks up from each
+hit to it: every area has one parent and the tree is at most six levels deep, so that costs a
+few steps per hit on either engine, however large the area's subtree is.
 """
 
 from __future__ import annotations
 
-from typing import LiteralString
+from functools import lru_cache
 
-AREA_CANDIDATES = """
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-WITH node,
-     CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact,
-     CASE node.level
+from graph.queries.projection import node_map
+from graph.registry import SEARCH_LABELS
+
+_EXACT = "CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END"
+_DEPTH = """CASE node.level
        WHEN 'country' THEN 0 WHEN 'region' THEN 1 WHEN 'province_group' THEN 2
        WHEN 'province' THEN 3 WHEN 'district' THEN 4 WHEN 'subdistrict' THEN 5
-       ELSE 6 END AS depth
-ORDER BY exact, depth, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-AREA_CANDIDATES_WITHIN = """
-MATCH (w:Area {id: $within})
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-MATCH (node)-[:PART_OF*0..]->(w)
-WITH node,
-     CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact,
-     CASE node.level
-       WHEN 'country' THEN 0 WHEN 'region' THEN 1 WHEN 'province_group' THEN 2
-       WHEN 'province' THEN 3 WHEN 'district' THEN 4 WHEN 'subdistrict' THEN 5
-       ELSE 6 END AS depth
-ORDER BY exact, depth, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-ORGANIZATION_CANDIDATES = """
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
-ORDER BY exact, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-# An organization is inside the area when it is based in, or works in, an area of its subtree;
-# one that does both, or works in several such areas, is counted once.
-ORGANIZATION_CANDIDATES_WITHIN = """
-MATCH (w:Area {id: $within})
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-MATCH (node)-[:LOCATED_IN|WORKS_IN]->(:Area)-[:PART_OF*0..]->(w)
-WITH DISTINCT node
-WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
-ORDER BY exact, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-PERSON_CANDIDATES = """
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
-ORDER BY exact, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-PERSON_CANDIDATES_WITHIN = """
-MATCH (w:Area {id: $within})
-CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node
-MATCH (node)-[:WORKS_IN]->(:Area)-[:PART_OF*0..]->(w)
-WITH DISTINCT node
-WITH node, CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END AS exact
-ORDER BY exact, size(node.name_th), node.id
-LIMIT $cap
-RETURN node {.*, search_text: null, content_hash: null} AS row
-"""
-
-SEARCH_CANDIDATES: dict[str, LiteralString] = {
-    "Area": AREA_CANDIDATES,
-    "Organization": ORGANIZATION_CANDIDATES,
-    "Person": PERSON_CANDIDATES,
-}
-SEARCH_CANDIDATES_WITHIN: dict[str, LiteralString] = {
-    "Area": AREA_CANDIDATES_WITHIN,
-    "Organization": ORGANIZATION_CANDIDATES_WITHIN,
-    "Person": PERSON_CANDIDATES_WITHIN,
+       ELSE 6 END"""
+# How a hit lies within the area $within (bound as w): an area in its subtree; an
+# organization based in or working in such an area; a person working in one.
+_WITHIN = {
+    "Area": "MATCH (node)-[:PART_OF*0..]->(w)",
+    "Organization": "MATCH (node)-[:LOCATED_IN|WORKS_IN]->(:Area)-[:PART_OF*0..]->(w)",
+    "Person": "MATCH (node)-[:WORKS_IN]->(:Area)-[:PART_OF*0..]->(w)",
 }
 
-# Asked only when a search within an area found nothing: was it the area that was missing?
-AREA_EXISTS = """
-MATCH (a:Area {id: $id})
-RETURN a.id AS id
-"""
+
+def _branch(label: str, within: bool) -> str:
+    lines = []
+    if within:
+        lines.append("MATCH (w:Area {id: $within})")
+    lines.append(f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene) YIELD node")
+    if within:
+        lines += [_WITHIN[label], "WITH DISTINCT node"]
+    if label == "Area":
+        lines += [
+            f"WITH node, {_EXACT} AS exact, {_DEPTH} AS depth",
+            "ORDER BY exact, depth, size(node.name_th), node.id",
+        ]
+    else:
+        lines += [f"WITH node, {_EXACT} AS exact", "ORDER BY exact, size(node.name_th), node.id"]
+    lines += [
+        "LIMIT $cap",
+        f"RETURN '{label}' AS label, {node_map(label, 'node')} AS row, node.search_words AS words",
+    ]
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=32)
+def candidates(labels: tuple[str, ...], within: bool) -> str:
+    """Candidates of each of ``labels`` (some of SEARCH_LABELS), in one round trip."""
+    unknown = set(labels) - set(SEARCH_LABELS)
+    if unknown:
+        raise ValueError(f"no full-text index for {sorted(unknown)}")
+    return "\nUNION ALL\n".join(_branch(label, within) for label in labels)

@@ -21,25 +21,7 @@ from graph.models.person import Mentorship, Person
 from graph.models.plan import Goal, Mechanism, Plan
 from graph.models.resource import Allocation, Contribution, Resource
 from graph.models.source import Source
-
-# id prefix -> label; a reference is checked against the labels its field allows.
-PREFIX_LABEL = {
-    "area": "Area",
-    "org": "Organization",
-    "person": "Person",
-    "pt": "Partnership",
-    "res": "Resource",
-    "plan": "Plan",
-    "goal": "Goal",
-    "mech": "Mechanism",
-    "event": "Event",
-    "src": "Source",
-}
-LABEL_PREFIX = {v: k for k, v in PREFIX_LABEL.items()}
-
-
-def label_of(node_id: str) -> str | None:
-    return PREFIX_LABEL.get(node_id.split(":", 1)[0])
+from graph.registry import LABEL_PREFIX, SECTION_LABEL, label_of
 
 
 @dataclass(frozen=True)
@@ -201,8 +183,8 @@ class Dataset(BaseModel):
                     )
                 else:
                     seen[rid] = self.record_name(section, i)
-                if section not in ("sources", "contributions", "allocations"):
-                    expected = LABEL_PREFIX.get(_SECTION_LABEL[section])
+                if section in SECTION_LABEL:
+                    expected = LABEL_PREFIX[SECTION_LABEL[section]]
                     if rid.split(":", 1)[0] != expected:
                         problems.append(
                             Problem(
@@ -263,21 +245,6 @@ class Dataset(BaseModel):
     def external_references(self) -> set[str]:
         own = set(self.node_ids())
         return {ref for _, _, _, ref, _ in self.references() if ref not in own}
-
-
-_SECTION_LABEL = {
-    "areas": "Area",
-    "organizations": "Organization",
-    "people": "Person",
-    "memberships": "Membership",
-    "mentorships": "Mentorship",
-    "partnerships": "Partnership",
-    "resources": "Resource",
-    "plans": "Plan",
-    "goals": "Goal",
-    "mechanisms": "Mechanism",
-    "events": "Event",
-}
 
 
 def parse_dataset(raw: Any, origin: str, default_source: Id | None = None) -> Dataset:
