@@ -23,11 +23,12 @@ run: install
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## ruff (lint, format) and mypy
+## ruff (lint, format), mypy, and the layering (import-linter: api -> schema -> graph, no cycles)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Write schema.graphql from the code (a test fails when they differ)
 schema: install

@@ -239,3 +239,47 @@ def smoke(
             provinces=provinces,
         )
         _one_run(opts, console, exit_on_errors=True)
+
+
+@app.command()
+def probe(
+    data_dir: Annotated[
+        Path | None,
+        typer.Argument(help="A graph kept by `kb bench run --keep` (bench/work/embedded-scale-X)."),
+    ] = None,
+    questions: Annotated[str, typer.Option(help="Comma-separated questions.")] = (
+        "search,pools,neighborhood,partners"
+    ),
+    samples: Samples = 50,
+    seed: Seed = 2566,
+    heap: Heap = "4g",
+    jfr: Annotated[
+        Path | None, typer.Option(help="Record the engine with Java Flight Recorder here.")
+    ] = None,
+    jfr_window: Annotated[str, typer.Option(help="Recording delay,duration.")] = "30s,60s",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
+    read_jfr: Annotated[
+        Path | None, typer.Option(help="Only summarize this recording by engine frames.")
+    ] = None,
+) -> None:
+    """Where each question spends its time, statement by statement, on a kept graph."""
+    from bench.probe import read_jfr as summarize
+    from bench.probe import run_probe
+
+    console = _console()
+    if read_jfr is not None:
+        console.print(summarize(read_jfr))
+        return
+    if data_dir is None:
+        raise typer.BadParameter("give the data directory of a kept graph")
+    names = [n.strip() for n in questions.split(",") if n.strip()]
+    run_probe(
+        data_dir,
+        names,
+        samples=samples,
+        seed=seed,
+        heap=heap,
+        jfr=jfr,
+        jfr_window=jfr_window,
+        json_out=json_out,
+    )

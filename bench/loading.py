@@ -6,8 +6,8 @@ import asyncio
 import logging
 import multiprocessing
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -15,9 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench import queries as q
 from graph.areas import refresh_rollups
-from graph.dataset import Dataset
 from graph.db import Graph
-from graph.load import Step, load_dataset, plan_steps
+from graph.load import load_dataset
 from graph.migrations import migrate
 from graph.runtime import open_runtime
 from graph.settings import Settings
@@ -118,23 +117,6 @@ async def load_graph(
     result.rollup_seconds = await refresh_rollups(graph)
     progress.update(chunk, description="  done", total=1, completed=1)
     return result
-
-
-async def prepared(chunks: Iterator[Dataset]) -> AsyncIterator[tuple[Dataset, list[Step]]]:
-    """Each chunk with its planned statements, the next one generated and planned on a worker
-    thread while the current one is written: the engine writes on one core while Python
-    generates on the other."""
-    loop = asyncio.get_running_loop()
-
-    def next_chunk() -> tuple[Dataset, list[Step]] | None:
-        ds = next(chunks, None)
-        return None if ds is None else (ds, plan_steps(ds))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-generate") as pool:
-        pending = loop.run_in_executor(pool, next_chunk)
-        while (item := await pending) is not None:
-            pending = loop.run_in_executor(pool, next_chunk)
-            yield item
 
 
 def load_in_child(

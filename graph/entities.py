@@ -120,8 +120,9 @@ async def any_nodes(
 ) -> dict[str, Any]:
     """Nodes of any label by id, in one round trip; the label comes from the id's prefix.
     ``plans`` gives each label's plan. Unknown ids are absent."""
-    wanted = _unique(i for i in ids if label_of(i) in NODE_LABELS)
-    labels = tuple(sorted({label_of(i) for i in wanted}))  # type: ignore[type-var]
+    by_id = {i: label for i in ids if (label := label_of(i)) in NODE_LABELS}
+    wanted = list(by_id)
+    labels = tuple(sorted(set(by_id.values())))
     if not labels:
         return {}
     statement = q.any_nodes_statement(tuple((lb, (plans or {}).get(lb, NO_PLAN)) for lb in labels))

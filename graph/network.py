@@ -196,8 +196,6 @@ async def partners(
             on=day,
         )
         for row in rows:
-            if within is not None and not row["within_found"]:
-                raise NotFound("Area", within)
             walks[row["origin"]] = _Walk.of(row)
     for o in origins:
         if o not in walks:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 from graph.models.common import AreaLevel
 from graph.models.organization import OrganizationKind, Role
 from graph.models.partnership import PartnershipKind, Status
-from graph.models.person import Contact, Tier
+from graph.models.person import Tier
 from graph.models.plan import GoalKind, Horizon, MechanismKind
 from graph.models.resource import ResourceKind
 from graph.models.source import SourceKind
@@ -106,6 +106,14 @@ class Organization(NodeModel):
     short_name_en: str | None
     description_th: str | None
     description_en: str | None
+
+
+class Contact(ReadModel):
+    """Personal contact data as stored: each part, or None when none is stored."""
+
+    phone: str | None
+    email: str | None
+    line_id: str | None
 
 
 class Person(NodeModel):

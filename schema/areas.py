@@ -54,38 +54,38 @@ class Area(Node):
         description="The area this one is part of.",
         metadata=follows(graph_areas.parent, "Area"),
     )
-    def parent(self, info: Info) -> AreaRef | None:
-        return related(info, self, graph_areas.parent)  # type: ignore[no-any-return]
+    def parent(self, root: strawberry.Parent[read.Area], info: Info) -> AreaRef | None:
+        return related(info, root, graph_areas.parent)
 
     @strawberry.field(
         description="Every area above this one, nearest first, up to the country.",
         metadata=follows(graph_areas.ancestors, "Area"),
     )
-    def ancestors(self, info: Info) -> list[AreaRef]:
-        return related(info, self, graph_areas.ancestors)  # type: ignore[no-any-return]
+    def ancestors(self, root: strawberry.Parent[read.Area], info: Info) -> list[AreaRef]:
+        return related(info, root, graph_areas.ancestors)
 
     @strawberry.field(
         description="The areas directly below this one, by code.",
         metadata=follows(graph_areas.children, "Area"),
     )
-    def children(self, info: Info) -> list[AreaRef]:
-        return related(info, self, graph_areas.children)  # type: ignore[no-any-return]
+    def children(self, root: strawberry.Parent[read.Area], info: Info) -> list[AreaRef]:
+        return related(info, root, graph_areas.children)
 
     @strawberry.field(
         description="Meetings held in this area.", metadata=follows(graph_areas.events, "Event")
     )
-    def events(self, info: Info) -> list[EventRef]:
-        return related(info, self, graph_areas.events)  # type: ignore[no-any-return]
+    def events(self, root: strawberry.Parent[read.Area], info: Info) -> list[EventRef]:
+        return related(info, root, graph_areas.events)
 
     @strawberry.field(description="Counts in this area's whole subtree (question 1).")
-    async def rollup(self, info: Info) -> AreaRollupRef:
-        return await ctx(info).loaders.rollup.load(self)  # type: ignore[return-value]
+    async def rollup(self, root: strawberry.Parent[read.Area], info: Info) -> AreaRollupRef:
+        return await ctx(info).loaders.rollup.load(root)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Which child areas lack a partnership, mechanism or pool (question 5)."
     )
-    async def coverage(self, info: Info) -> CoverageRef:
-        return await _coverage_loader(info).load(self.id)  # type: ignore[no-any-return]
+    async def coverage(self, root: strawberry.Parent[read.Area], info: Info) -> CoverageRef:
+        return await _coverage_loader(info).load(root.id)
 
 
 @strawberry.experimental.pydantic.type(
@@ -103,17 +103,19 @@ class AreaRollup:
         description="Every area above, nearest first, up to the country.",
         metadata=follows(graph_areas.ancestors, "Area"),
     )
-    def ancestors(self, info: Info) -> list[AreaRef]:
-        return related(info, self.area, graph_areas.ancestors)  # type: ignore[no-any-return]
+    def ancestors(self, root: strawberry.Parent[graph_areas.Rollup], info: Info) -> list[AreaRef]:
+        return related(info, root.area, graph_areas.ancestors)
 
     @strawberry.field(
         description="The same counts for each child area: region → province groups "
         "→ provinces → districts → subdistricts.",
         metadata=follows(graph_areas.children, "AreaRollup"),
     )
-    async def children(self, info: Info) -> list[AreaRollupRef]:
-        kids = await resolved(related(info, self.area, graph_areas.children))
-        return list(await ctx(info).loaders.rollup.load_many(kids))
+    async def children(
+        self, root: strawberry.Parent[graph_areas.Rollup], info: Info
+    ) -> list[AreaRollupRef]:
+        kids = await resolved(related(info, root.area, graph_areas.children))
+        return list(await ctx(info).loaders.rollup.load_many(kids))  # type: ignore[arg-type]
 
 
 @strawberry.experimental.pydantic.type(
@@ -154,7 +156,7 @@ class AreaQueries:
     ) -> AreaRef | None:
         if (id is None) == (code is None):
             raise InvalidInput("give exactly one of `id` and `code`")
-        return await lookup(info, "Area", id if id is not None else f"area:{code}")  # type: ignore[no-any-return]
+        return await lookup(info, "Area", id if id is not None else f"area:{code}")
 
     @strawberry.field(description="Areas, by code; `within` keeps those in an area's subtree.")
     async def areas(
@@ -181,4 +183,4 @@ class AreaQueries:
         found = await _coverage_loader(info).load(area)
         if found is None:
             raise NotFound("Area", area)
-        return found  # type: ignore[no-any-return]
+        return found

@@ -56,7 +56,7 @@ def thai_date(day: dt.date | None) -> str | None:
     return thai_strftime(dt.datetime(day.year, day.month, day.day), "%-d %B %Y")
 
 
-def related(info: Info, node: read.ReadModel, relation: RelationOf) -> Any:
+def related(info: Info, node: Any, relation: RelationOf) -> Any:
     """A relation of ``node``: as fetched with it, or (an awaitable) loaded for every node of the
     request that needs it, in one round trip."""
     if node.loaded(relation.name):
@@ -102,8 +102,8 @@ class Node:
     source_ids: list[str] = strawberry.field(description="Ids of the sources stating it.")
 
     @strawberry.field(description="Where this fact comes from.")
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, self.source_ids)
+    async def sources(self, root: strawberry.Parent[read.Provenance], info: Info) -> list[Source]:
+        return await sources_of(info, root.source_ids)
 
 
 @strawberry.interface(description="Where a relationship's fact comes from.")
@@ -113,8 +113,8 @@ class Sourced:
     source_ids: list[str]
 
     @strawberry.field(description="Where this fact comes from.")
-    async def sources(self, info: Info) -> list[Source]:
-        return await sources_of(info, self.source_ids)
+    async def sources(self, root: strawberry.Parent[read.Provenance], info: Info) -> list[Source]:
+        return await sources_of(info, root.source_ids)
 
 
 # --- pages of lists ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ traceback and shown only as "Unexpected error." with code INTERNAL_SERVER_ERROR.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -36,16 +37,22 @@ class TooComplex(KBError):
     code = "QUERY_TOO_COMPLEX"
 
 
+# The exact messages of the limits (graphql-core's token limit, Strawberry's extensions): a
+# validation message that merely mentions aliases ("use different aliases") is not one of them.
+_LIMITS = (
+    (re.compile(r"Document contains more than \d+ tokens"), "TOO_MANY_TOKENS"),
+    (re.compile(r"^\d+ aliases found\. Allowed: \d+$"), "TOO_MANY_ALIASES"),
+    (re.compile(r"exceeds maximum operation depth of \d+$"), "DEPTH_LIMIT_EXCEEDED"),
+)
+
+
 def _code_for_core_error(error: GraphQLError) -> str:
     message = error.message
+    for pattern, code in _LIMITS:
+        if pattern.search(message):
+            return code
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if "exceeds maximum operation depth" in message:
-        return "DEPTH_LIMIT_EXCEEDED"
-    if "aliases" in message.lower():
-        return "TOO_MANY_ALIASES"
-    if "tokens" in message.lower():
-        return "TOO_MANY_TOKENS"
     return "GRAPHQL_VALIDATION_FAILED"
 
 

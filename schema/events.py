@@ -33,34 +33,34 @@ class Event(Node):
     id: strawberry.ID
 
     @strawberry.field(description="Year in the Buddhist Era.")
-    def year_be(self) -> int:
-        return be_year(self.on.year)
+    def year_be(self, root: strawberry.Parent[read.Event]) -> int:
+        return be_year(root.on.year)
 
     @strawberry.field(description="The date in Thai with the Buddhist-era year.")
-    def date_th(self) -> str:
-        return thai_date(self.on) or ""
+    def date_th(self, root: strawberry.Parent[read.Event]) -> str:
+        return thai_date(root.on) or ""
 
     @strawberry.field(metadata=follows(events.held_in, "Area"))
-    def held_in(self, info: Info) -> AreaRef | None:
-        return related(info, self, events.held_in)  # type: ignore[no-any-return]
+    def held_in(self, root: strawberry.Parent[read.Event], info: Info) -> AreaRef | None:
+        return related(info, root, events.held_in)
 
     @strawberry.field(metadata=follows(events.organized_by, "Organization"))
-    def organized_by(self, info: Info) -> list[Organization]:
-        return related(info, self, events.organized_by)  # type: ignore[no-any-return]
+    def organized_by(self, root: strawberry.Parent[read.Event], info: Info) -> list[Organization]:
+        return related(info, root, events.organized_by)
 
     @strawberry.field(
         description="People and bodies that attended, with their roles.",
         metadata=follows(events.attendees, "Attendance", via="attendee"),
     )
-    def attendees(self, info: Info) -> list[AttendanceRef]:
-        return related(info, self, events.attendees)  # type: ignore[no-any-return]
+    def attendees(self, root: strawberry.Parent[read.Event], info: Info) -> list[AttendanceRef]:
+        return related(info, root, events.attendees)
 
     @strawberry.field(
         description="What it decided: plans, mechanisms, partnerships, pools.",
         metadata=follows(events.decided, "Node"),
     )
-    def decided(self, info: Info) -> list[Node]:
-        return related(info, self, events.decided)  # type: ignore[no-any-return]
+    def decided(self, root: strawberry.Parent[read.Event], info: Info) -> list[Node]:
+        return related(info, root, events.decided)
 
 
 @strawberry.experimental.pydantic.type(
@@ -70,19 +70,19 @@ class Event(Node):
 )
 class Attendance(Sourced):
     @strawberry.field(description="A Person or an Organization.")
-    def attendee(self) -> Node:
-        return self.get_related("attendee")  # type: ignore[attr-defined,no-any-return]
+    def attendee(self, root: strawberry.Parent[read.Attendance]) -> Node:
+        return root.get_related("attendee")
 
     @strawberry.field
-    def event(self) -> Event:
-        return self.get_related("event")  # type: ignore[attr-defined,no-any-return]
+    def event(self, root: strawberry.Parent[read.Attendance]) -> Event:
+        return root.get_related("event")
 
 
 @strawberry.type
 class EventQueries:
     @strawberry.field(description="One meeting by id.")
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
-        return await lookup(info, "Event", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Event", id)
 
     @strawberry.field(description="Meetings, by date; `from`/`to` bound the date.")
     async def events(

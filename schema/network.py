@@ -28,8 +28,8 @@ class PathNode:
     id: strawberry.ID
 
     @strawberry.field(description="The node itself.")
-    def node(self) -> Node:
-        return self.get_related("node")  # type: ignore[attr-defined,no-any-return]
+    def node(self, root: strawberry.Parent[network.PathNode]) -> Node:
+        return root.get_related("node")
 
 
 @strawberry.experimental.pydantic.type(
@@ -109,12 +109,12 @@ class GraphEdge:
     target: strawberry.ID
 
     @strawberry.field(name="from")
-    def from_(self) -> strawberry.ID:
-        return strawberry.ID(self.source)
+    def from_(self, root: strawberry.Parent[network.GraphEdge]) -> strawberry.ID:
+        return strawberry.ID(root.source)
 
     @strawberry.field
-    def to(self) -> strawberry.ID:
-        return strawberry.ID(self.target)
+    def to(self, root: strawberry.Parent[network.GraphEdge]) -> strawberry.ID:
+        return strawberry.ID(root.target)
 
 
 @strawberry.experimental.pydantic.type(
@@ -128,8 +128,8 @@ class Neighborhood:
     root: strawberry.ID
 
     @strawberry.field(description="Cytoscape.js `elements`: pass straight to cytoscape().")
-    def cytoscape(self) -> JSON:
-        elements: list[dict[str, Any]] = [{"data": n.model_dump()} for n in self.nodes] + [
+    def cytoscape(self, root: strawberry.Parent[network.Neighbourhood]) -> JSON:
+        elements: list[dict[str, Any]] = [{"data": n.model_dump()} for n in root.nodes] + [
             {
                 "data": {
                     "id": e.id,
@@ -140,20 +140,20 @@ class Neighborhood:
                     "type": e.type,
                 }
             }
-            for e in self.edges
+            for e in root.edges
         ]
         return typing.cast(JSON, elements)
 
     @strawberry.field(description="vis-network data: `{nodes, edges}` for new vis.Network().")
-    def vis_network(self) -> JSON:
+    def vis_network(self, root: strawberry.Parent[network.Neighbourhood]) -> JSON:
         data: dict[str, Any] = {
             "nodes": [
                 {"id": n.id, "label": n.label, "group": n.type, "level": n.depth}
-                for n in self.nodes
+                for n in root.nodes
             ],
             "edges": [
                 {"id": e.id, "from": e.source, "to": e.target, "label": e.label_en, "arrows": "to"}
-                for e in self.edges
+                for e in root.edges
             ],
         }
         return typing.cast(JSON, data)

@@ -63,71 +63,88 @@ class Organization(Node):
     id: strawberry.ID
 
     @strawberry.field(description="Where it is based.", metadata=follows(orgs.located_in, "Area"))
-    def located_in(self, info: Info) -> AreaRef | None:
-        return related(info, self, orgs.located_in)  # type: ignore[no-any-return]
+    def located_in(self, root: strawberry.Parent[read.Organization], info: Info) -> AreaRef | None:
+        return related(info, root, orgs.located_in)
 
     @strawberry.field(description="Areas it works in.", metadata=follows(orgs.works_in, "Area"))
-    def works_in(self, info: Info) -> list[AreaRef]:
-        return related(info, self, orgs.works_in)  # type: ignore[no-any-return]
+    def works_in(self, root: strawberry.Parent[read.Organization], info: Info) -> list[AreaRef]:
+        return related(info, root, orgs.works_in)
 
     @strawberry.field(
         description="The organization it is a unit of.",
         metadata=follows(orgs.unit_of, "Organization"),
     )
-    def unit_of(self, info: Info) -> OrganizationRef | None:
-        return related(info, self, orgs.unit_of)  # type: ignore[no-any-return]
+    def unit_of(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> OrganizationRef | None:
+        return related(info, root, orgs.unit_of)
 
     @strawberry.field(description="Its units.", metadata=follows(orgs.units, "Organization"))
-    def units(self, info: Info) -> list[OrganizationRef]:
-        return related(info, self, orgs.units)  # type: ignore[no-any-return]
+    def units(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> list[OrganizationRef]:
+        return related(info, root, orgs.units)
 
     @strawberry.field(
         description="Members with their roles; only those valid on `validOn` when given.",
         metadata=follows(orgs.members, "Membership", via="person"),
     )
     async def members(
-        self, info: Info, valid_on: dt.date | None = None, role: list[Role] | None = None
+        self,
+        root: strawberry.Parent[read.Organization],
+        info: Info,
+        valid_on: dt.date | None = None,
+        role: list[Role] | None = None,
     ) -> list[MembershipRef]:
-        found = await resolved(related(info, self, orgs.members))
+        found = await resolved(related(info, root, orgs.members))
         return memberships_on(found, valid_on, role)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Partnerships it is a party to, with its role in each.",
         metadata=follows(orgs.partnerships, "PartyOf", via="partnership"),
     )
-    def partnerships(self, info: Info) -> list[PartyOfRef]:
-        return related(info, self, orgs.partnerships)  # type: ignore[no-any-return]
+    def partnerships(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> list[PartyOfRef]:
+        return related(info, root, orgs.partnerships)
 
     @strawberry.field(
         description="What it contributed to shared resources.",
         metadata=follows(orgs.contributions, "Contribution", via="resource"),
     )
-    def contributions(self, info: Info) -> list[ContributionRef]:
-        return related(info, self, orgs.contributions)  # type: ignore[no-any-return]
+    def contributions(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> list[ContributionRef]:
+        return related(info, root, orgs.contributions)
 
     @strawberry.field(
         description="Resources it stewards.", metadata=follows(orgs.stewards, "Resource")
     )
-    def stewards(self, info: Info) -> list[ResourceRef]:
-        return related(info, self, orgs.stewards)  # type: ignore[no-any-return]
+    def stewards(self, root: strawberry.Parent[read.Organization], info: Info) -> list[ResourceRef]:
+        return related(info, root, orgs.stewards)
 
     @strawberry.field(
         description="Allocations it received from shared resources.",
         metadata=follows(orgs.allocations_received, "Allocation", via="resource"),
     )
-    def allocations_received(self, info: Info) -> list[AllocationRef]:
-        return related(info, self, orgs.allocations_received)  # type: ignore[no-any-return]
+    def allocations_received(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> list[AllocationRef]:
+        return related(info, root, orgs.allocations_received)
 
     @strawberry.field(
         description="Meetings it attended as a body, latest first.",
         metadata=follows(orgs.events_attended, "Attendance", via="event"),
     )
-    def events_attended(self, info: Info) -> list[AttendanceRef]:
-        return related(info, self, orgs.events_attended)  # type: ignore[no-any-return]
+    def events_attended(
+        self, root: strawberry.Parent[read.Organization], info: Info
+    ) -> list[AttendanceRef]:
+        return related(info, root, orgs.events_attended)
 
     @strawberry.field(description="Partner network within `hops` steps (question 2).")
     async def partners(
         self,
+        root: strawberry.Parent[read.Organization],
         info: Info,
         hops: int = 2,
         kind: list[OrganizationKind] | None = None,
@@ -137,14 +154,14 @@ class Organization(Node):
     ) -> list[PartnerRef]:
         from schema.network import load_partners
 
-        return await load_partners(info, self.id, hops, kind, within, valid_on, first)
+        return await load_partners(info, root.id, hops, kind, within, valid_on, first)
 
 
 @strawberry.type
 class OrganizationQueries:
     @strawberry.field(description="One organization by id.")
     async def organization(self, info: Info, id: strawberry.ID) -> OrganizationRef | None:
-        return await lookup(info, "Organization", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Organization", id)
 
     @strawberry.field(
         description="Organizations; `within` keeps those located or working in an area's subtree."

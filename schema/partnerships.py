@@ -37,22 +37,24 @@ class Partnership(Node):
     @strawberry.field(
         description="Areas it works across.", metadata=follows(partnerships.covers, "Area")
     )
-    def covers(self, info: Info) -> list[AreaRef]:
-        return related(info, self, partnerships.covers)  # type: ignore[no-any-return]
+    def covers(self, root: strawberry.Parent[read.Partnership], info: Info) -> list[AreaRef]:
+        return related(info, root, partnerships.covers)
 
     @strawberry.field(
         description="The organizations that are party to it, with their roles.",
         metadata=follows(partnerships.parties, "PartyOf", via="organization"),
     )
-    def parties(self, info: Info) -> list[PartyOfRef]:
-        return related(info, self, partnerships.parties)  # type: ignore[no-any-return]
+    def parties(self, root: strawberry.Parent[read.Partnership], info: Info) -> list[PartyOfRef]:
+        return related(info, root, partnerships.parties)
 
     @strawberry.field(
         description="Allocations it received from shared resources.",
         metadata=follows(partnerships.allocations_received, "Allocation", via="resource"),
     )
-    def allocations_received(self, info: Info) -> list[AllocationRef]:
-        return related(info, self, partnerships.allocations_received)  # type: ignore[no-any-return]
+    def allocations_received(
+        self, root: strawberry.Parent[read.Partnership], info: Info
+    ) -> list[AllocationRef]:
+        return related(info, root, partnerships.allocations_received)
 
 
 @strawberry.experimental.pydantic.type(
@@ -60,19 +62,19 @@ class Partnership(Node):
 )
 class PartyOf(Sourced):
     @strawberry.field
-    def partnership(self) -> Partnership:
-        return self.get_related("partnership")  # type: ignore[attr-defined,no-any-return]
+    def partnership(self, root: strawberry.Parent[read.PartyOf]) -> Partnership:
+        return root.get_related("partnership")
 
     @strawberry.field
-    def organization(self) -> Organization:
-        return self.get_related("organization")  # type: ignore[attr-defined,no-any-return]
+    def organization(self, root: strawberry.Parent[read.PartyOf]) -> Organization:
+        return root.get_related("organization")
 
 
 @strawberry.type
 class PartnershipQueries:
     @strawberry.field(description="One partnership by id.")
     async def partnership(self, info: Info, id: strawberry.ID) -> Partnership | None:
-        return await lookup(info, "Partnership", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Partnership", id)
 
     @strawberry.field(description="Partnerships; `validOn` keeps those running on that date.")
     async def partnerships(

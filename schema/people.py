@@ -57,51 +57,57 @@ class Person(Node):
         description="Personal contact data; null unless the caller may see it "
         "(see `contactVisible`)."
     )
-    def contact(self, info: Info) -> Contact | None:
+    def contact(self, root: strawberry.Parent[read.Person], info: Info) -> Contact | None:
         if not ctx(info).can_see_contact:
             return None
-        return self.contact  # type: ignore[no-any-return]
+        return root.contact  # type: ignore[return-value]
 
     @strawberry.field(description="Whether this caller may see personal contact data.")
-    def contact_visible(self, info: Info) -> bool:
+    def contact_visible(self, root: strawberry.Parent[read.Person], info: Info) -> bool:
         return ctx(info).can_see_contact
 
     @strawberry.field(
         description="Areas the person works in.", metadata=follows(people.works_in, "Area")
     )
-    def works_in(self, info: Info) -> list[AreaRef]:
-        return related(info, self, people.works_in)  # type: ignore[no-any-return]
+    def works_in(self, root: strawberry.Parent[read.Person], info: Info) -> list[AreaRef]:
+        return related(info, root, people.works_in)
 
     @strawberry.field(
         description="Memberships and roles; only those valid on `validOn` when given.",
         metadata=follows(people.memberships, "Membership", via="organization"),
     )
     async def memberships(
-        self, info: Info, valid_on: dt.date | None = None, role: list[Role] | None = None
+        self,
+        root: strawberry.Parent[read.Person],
+        info: Info,
+        valid_on: dt.date | None = None,
+        role: list[Role] | None = None,
     ) -> list[MembershipRef]:
-        found = await resolved(related(info, self, people.memberships))
+        found = await resolved(related(info, root, people.memberships))
         return memberships_on(found, valid_on, role)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Who mentors this person.",
         metadata=follows(people.mentors, "Mentorship", via="mentor"),
     )
-    def mentors(self, info: Info) -> list[MentorshipRef]:
-        return related(info, self, people.mentors)  # type: ignore[no-any-return]
+    def mentors(self, root: strawberry.Parent[read.Person], info: Info) -> list[MentorshipRef]:
+        return related(info, root, people.mentors)
 
     @strawberry.field(
         description="Whom this person mentors.",
         metadata=follows(people.mentees, "Mentorship", via="mentee"),
     )
-    def mentees(self, info: Info) -> list[MentorshipRef]:
-        return related(info, self, people.mentees)  # type: ignore[no-any-return]
+    def mentees(self, root: strawberry.Parent[read.Person], info: Info) -> list[MentorshipRef]:
+        return related(info, root, people.mentees)
 
     @strawberry.field(
         description="Meetings attended, with their role, latest first.",
         metadata=follows(people.events_attended, "Attendance", via="event"),
     )
-    def events_attended(self, info: Info) -> list[AttendanceRef]:
-        return related(info, self, people.events_attended)  # type: ignore[no-any-return]
+    def events_attended(
+        self, root: strawberry.Parent[read.Person], info: Info
+    ) -> list[AttendanceRef]:
+        return related(info, root, people.events_attended)
 
 
 @strawberry.experimental.pydantic.type(
@@ -109,16 +115,16 @@ class Person(Node):
 )
 class Membership(Sourced):
     @strawberry.field
-    def person(self) -> Person:
-        return self.get_related("person")  # type: ignore[attr-defined,no-any-return]
+    def person(self, root: strawberry.Parent[read.Membership]) -> Person:
+        return root.get_related("person")
 
     @strawberry.field
-    def organization(self) -> Organization:
-        return self.get_related("organization")  # type: ignore[attr-defined,no-any-return]
+    def organization(self, root: strawberry.Parent[read.Membership]) -> Organization:
+        return root.get_related("organization")
 
     @strawberry.field(description="Start year in the Buddhist Era.")
-    def start_year_be(self) -> int | None:
-        return be_year(self.start_on.year) if self.start_on else None
+    def start_year_be(self, root: strawberry.Parent[read.Membership]) -> int | None:
+        return be_year(root.start_on.year) if root.start_on else None
 
 
 @strawberry.experimental.pydantic.type(
@@ -126,12 +132,12 @@ class Membership(Sourced):
 )
 class Mentorship(Sourced):
     @strawberry.field
-    def mentor(self) -> Person:
-        return self.get_related("mentor")  # type: ignore[attr-defined,no-any-return]
+    def mentor(self, root: strawberry.Parent[read.Mentorship]) -> Person:
+        return root.get_related("mentor")
 
     @strawberry.field
-    def mentee(self) -> Person:
-        return self.get_related("mentee")  # type: ignore[attr-defined,no-any-return]
+    def mentee(self, root: strawberry.Parent[read.Mentorship]) -> Person:
+        return root.get_related("mentee")
 
 
 # --- 4. onboarding -------------------------------------------------------------------------------
@@ -192,7 +198,7 @@ class Onboarding:
 class PersonQueries:
     @strawberry.field(description="One person by id.")
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        return await lookup(info, "Person", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Person", id)
 
     @strawberry.field(description="People; `within` keeps those working in an area's subtree.")
     async def people(

@@ -37,33 +37,33 @@ class Plan(Node):
     id: strawberry.ID
 
     @strawberry.field(description="Year in the Buddhist Era (CE + 543).")
-    def year_be(self) -> int:
-        return be_year(self.year_ce)
+    def year_be(self, root: strawberry.Parent[read.Plan]) -> int:
+        return be_year(root.year_ce)
 
     @strawberry.field(metadata=follows(graph_plans.area, "Area"))
-    def area(self, info: Info) -> AreaRef | None:
-        return related(info, self, graph_plans.area)  # type: ignore[no-any-return]
+    def area(self, root: strawberry.Parent[read.Plan], info: Info) -> AreaRef | None:
+        return related(info, root, graph_plans.area)
 
     @strawberry.field(metadata=follows(graph_plans.goals, "Goal"))
-    def goals(self, info: Info) -> list[GoalRef]:
-        return related(info, self, graph_plans.goals)  # type: ignore[no-any-return]
+    def goals(self, root: strawberry.Parent[read.Plan], info: Info) -> list[GoalRef]:
+        return related(info, root, graph_plans.goals)
 
     @strawberry.field(metadata=follows(graph_plans.mechanisms, "Mechanism"))
-    def mechanisms(self, info: Info) -> list[MechanismRef]:
-        return related(info, self, graph_plans.mechanisms)  # type: ignore[no-any-return]
+    def mechanisms(self, root: strawberry.Parent[read.Plan], info: Info) -> list[MechanismRef]:
+        return related(info, root, graph_plans.mechanisms)
 
     @strawberry.field(
         description="Bodies that presented it.",
         metadata=follows(graph_plans.presented_by, "Organization"),
     )
-    def presented_by(self, info: Info) -> list[Organization]:
-        return related(info, self, graph_plans.presented_by)  # type: ignore[no-any-return]
+    def presented_by(self, root: strawberry.Parent[read.Plan], info: Info) -> list[Organization]:
+        return related(info, root, graph_plans.presented_by)
 
     @strawberry.field(
         description="Meetings that decided it.", metadata=follows(graph_plans.decided_at, "Event")
     )
-    def decided_at(self, info: Info) -> list[EventRef]:
-        return related(info, self, graph_plans.decided_at)  # type: ignore[no-any-return]
+    def decided_at(self, root: strawberry.Parent[read.Plan], info: Info) -> list[EventRef]:
+        return related(info, root, graph_plans.decided_at)
 
 
 @strawberry.experimental.pydantic.type(
@@ -73,8 +73,8 @@ class Goal(Node):
     id: strawberry.ID
 
     @strawberry.field(metadata=follows(graph_plans.goal_plans, "Plan"))
-    def plans(self, info: Info) -> list[PlanRef]:
-        return related(info, self, graph_plans.goal_plans)  # type: ignore[no-any-return]
+    def plans(self, root: strawberry.Parent[read.Goal], info: Info) -> list[PlanRef]:
+        return related(info, root, graph_plans.goal_plans)
 
 
 @strawberry.experimental.pydantic.type(
@@ -86,31 +86,31 @@ class Mechanism(Node):
     id: strawberry.ID
 
     @strawberry.field(metadata=follows(graph_plans.mechanism_area, "Area"))
-    def area(self, info: Info) -> AreaRef | None:
-        return related(info, self, graph_plans.mechanism_area)  # type: ignore[no-any-return]
+    def area(self, root: strawberry.Parent[read.Mechanism], info: Info) -> AreaRef | None:
+        return related(info, root, graph_plans.mechanism_area)
 
     @strawberry.field(metadata=follows(graph_plans.mechanism_plans, "Plan"))
-    def plans(self, info: Info) -> list[PlanRef]:
-        return related(info, self, graph_plans.mechanism_plans)  # type: ignore[no-any-return]
+    def plans(self, root: strawberry.Parent[read.Mechanism], info: Info) -> list[PlanRef]:
+        return related(info, root, graph_plans.mechanism_plans)
 
     @strawberry.field(
         description="The body, partnership or pool that carries it out.",
         metadata=follows(graph_plans.embodied_by, "Node"),
     )
-    def embodied_by(self, info: Info) -> list[Node]:
-        return related(info, self, graph_plans.embodied_by)  # type: ignore[no-any-return]
+    def embodied_by(self, root: strawberry.Parent[read.Mechanism], info: Info) -> list[Node]:
+        return related(info, root, graph_plans.embodied_by)
 
 
 @strawberry.type
 class PlanQueries:
     @strawberry.field(description="One plan by id.")
     async def plan(self, info: Info, id: strawberry.ID) -> PlanRef | None:
-        return await lookup(info, "Plan", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Plan", id)
 
     @strawberry.field(description="One goal by id.")
     async def goal(self, info: Info, id: strawberry.ID) -> GoalRef | None:
-        return await lookup(info, "Goal", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Goal", id)
 
     @strawberry.field(description="One mechanism by id.")
     async def mechanism(self, info: Info, id: strawberry.ID) -> MechanismRef | None:
-        return await lookup(info, "Mechanism", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Mechanism", id)

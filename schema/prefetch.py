@@ -123,8 +123,8 @@ def _plan(
 
 
 def _field_type(raw: GraphQLResolveInfo, type_name: str, field: str) -> str:
-    graphql_type = raw.schema.get_type(type_name)
-    return str(get_named_type(graphql_type.fields[field].type).name)  # type: ignore[union-attr]
+    graphql_type: Any = raw.schema.get_type(type_name)
+    return str(get_named_type(graphql_type.fields[field].type).name)
 
 
 def _via_type(info: Info, meta: Follows) -> str:

@@ -36,8 +36,8 @@ class Query(
         label = label_of(id)
         if label not in ENTITY_LABELS:
             raise NotFound("node", id)
-        return await lookup(info, label, id)  # type: ignore[no-any-return]
+        return await lookup(info, label, id)
 
     @strawberry.field(description="A source of facts by id (src:geothai ...).")
     async def source(self, info: Info, id: strawberry.ID) -> Source | None:
-        return await lookup(info, "Source", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Source", id)

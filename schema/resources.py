@@ -51,45 +51,49 @@ class Resource(Node):
         description="Organizations that manage it.",
         metadata=follows(res.stewards, "Organization"),
     )
-    def stewards(self, info: Info) -> list[Organization]:
-        return related(info, self, res.stewards)  # type: ignore[no-any-return]
+    def stewards(self, root: strawberry.Parent[read.Resource], info: Info) -> list[Organization]:
+        return related(info, root, res.stewards)
 
     @strawberry.field(description="Areas it serves.", metadata=follows(res.serves, "Area"))
-    def serves(self, info: Info) -> list[AreaRef]:
-        return related(info, self, res.serves)  # type: ignore[no-any-return]
+    def serves(self, root: strawberry.Parent[read.Resource], info: Info) -> list[AreaRef]:
+        return related(info, root, res.serves)
 
     @strawberry.field(
         description="The pool one level up it feeds.", metadata=follows(res.pooled_into, "Resource")
     )
-    def pooled_into(self, info: Info) -> ResourceRef | None:
-        return related(info, self, res.pooled_into)  # type: ignore[no-any-return]
+    def pooled_into(self, root: strawberry.Parent[read.Resource], info: Info) -> ResourceRef | None:
+        return related(info, root, res.pooled_into)
 
     @strawberry.field(
         description="Pools that feed this one.", metadata=follows(res.feeders, "Resource")
     )
-    def feeders(self, info: Info) -> list[ResourceRef]:
-        return related(info, self, res.feeders)  # type: ignore[no-any-return]
+    def feeders(self, root: strawberry.Parent[read.Resource], info: Info) -> list[ResourceRef]:
+        return related(info, root, res.feeders)
 
     @strawberry.field(
         description="Contributions into it.",
         metadata=follows(res.contributions, "Contribution", via="contributor"),
     )
-    def contributions(self, info: Info) -> list[ContributionRef]:
-        return related(info, self, res.contributions)  # type: ignore[no-any-return]
+    def contributions(
+        self, root: strawberry.Parent[read.Resource], info: Info
+    ) -> list[ContributionRef]:
+        return related(info, root, res.contributions)
 
     @strawberry.field(
         description="Allocations out of it.",
         metadata=follows(res.allocations, "Allocation", via="recipient"),
     )
-    def allocations(self, info: Info) -> list[AllocationRef]:
-        return related(info, self, res.allocations)  # type: ignore[no-any-return]
+    def allocations(
+        self, root: strawberry.Parent[read.Resource], info: Info
+    ) -> list[AllocationRef]:
+        return related(info, root, res.allocations)
 
     @strawberry.field(
         description="Totals in and out, including the pools that feed it (question 6).",
         metadata=follows(res.flows, "ResourceFlows"),
     )
-    def flows(self, info: Info) -> ResourceFlowsRef | None:
-        return related(info, self, res.flows)  # type: ignore[no-any-return]
+    def flows(self, root: strawberry.Parent[read.Resource], info: Info) -> ResourceFlowsRef | None:
+        return related(info, root, res.flows)
 
 
 @strawberry.experimental.pydantic.type(
@@ -101,16 +105,16 @@ class Contribution(Sourced):
     id: strawberry.ID
 
     @strawberry.field(description="Year in the Buddhist Era.")
-    def year_be(self) -> int:
-        return be_year(self.on.year)
+    def year_be(self, root: strawberry.Parent[read.Contribution]) -> int:
+        return be_year(root.on.year)
 
     @strawberry.field
-    def contributor(self) -> Organization:
-        return self.get_related("contributor")  # type: ignore[attr-defined,no-any-return]
+    def contributor(self, root: strawberry.Parent[read.Contribution]) -> Organization:
+        return root.get_related("contributor")
 
     @strawberry.field
-    def resource(self) -> ResourceRef:
-        return self.get_related("resource")  # type: ignore[attr-defined,no-any-return]
+    def resource(self, root: strawberry.Parent[read.Contribution]) -> ResourceRef:
+        return root.get_related("resource")
 
 
 @strawberry.experimental.pydantic.type(
@@ -122,16 +126,16 @@ class Allocation(Sourced):
     id: strawberry.ID
 
     @strawberry.field(description="Year in the Buddhist Era.")
-    def year_be(self) -> int:
-        return be_year(self.on.year)
+    def year_be(self, root: strawberry.Parent[read.Allocation]) -> int:
+        return be_year(root.on.year)
 
     @strawberry.field
-    def resource(self) -> ResourceRef:
-        return self.get_related("resource")  # type: ignore[attr-defined,no-any-return]
+    def resource(self, root: strawberry.Parent[read.Allocation]) -> ResourceRef:
+        return root.get_related("resource")
 
     @strawberry.field(description="An Organization or a Partnership.")
-    def recipient(self) -> Node:
-        return self.get_related("recipient")  # type: ignore[attr-defined,no-any-return]
+    def recipient(self, root: strawberry.Parent[read.Allocation]) -> Node:
+        return root.get_related("recipient")
 
 
 @strawberry.experimental.pydantic.type(
@@ -156,7 +160,7 @@ class PoolReport:
 class ResourceQueries:
     @strawberry.field(description="One shared resource by id.")
     async def resource(self, info: Info, id: strawberry.ID) -> ResourceRef | None:
-        return await lookup(info, "Resource", id)  # type: ignore[no-any-return]
+        return await lookup(info, "Resource", id)
 
     @strawberry.field(
         description="Shared resources; `within` keeps those serving an area's subtree."

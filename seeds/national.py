@@ -1707,7 +1707,3 @@ def _days(first_year: int, last_year: int) -> tuple[int, int]:
     ``last_year``."""
     first = dt.date(first_year, 1, 1).toordinal()
     return first, dt.date(last_year, 12, 31).toordinal() - first + 1
-
-
-def _pick(rng: random.Random, items: Sequence[Any]) -> Any:
-    return items[int(rng.random() * len(items))]

@@ -22,8 +22,6 @@ from seeds.sources import (
     province_groups,
 )
 
-SEED_FILES = ("sources.yaml", "regions.yaml", "article.yaml")
-
 
 @dataclass
 class SeedResult:

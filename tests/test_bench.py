@@ -4,6 +4,8 @@ plumbing against a served graph. Nothing here is timed: the figures are never as
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -29,6 +31,8 @@ from bench.sampling import sample_inputs
 from bench.stats import Latency, percentile, ratio, summarize
 from graph.engine.embedded import free_port
 from tests.conftest import EngineUnderTest
+
+ROOT = Path(__file__).parent.parent
 
 # --- statistics ----------------------------------------------------------------------------------
 
@@ -206,7 +210,7 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "growth", "smoke", "compare"):
+    for command in ("run", "growth", "smoke", "compare", "probe"):
         assert command in result.output
 
 
@@ -288,3 +292,41 @@ def test_the_machine_description_carries_a_cpu_check_that_run_files_show(tmp_pat
     assert f"CPU check (a fixed Python loop, best of 5): {machine['cpu_check_ms']} ms" in (
         md_path.read_text()
     )
+
+
+async def test_the_probe_breaks_a_question_into_its_statements(
+    kb: EngineUnderTest, traced_api: str
+) -> None:
+    from bench.probe import probe
+
+    report = await probe(traced_api, kb.graph, ["coverage", "pools"], samples=2, seed=1)
+    for name in ("coverage", "pools"):
+        found = report[name]
+        assert found["graphql_p50"] > 0 and found["raw_p50"] > 0
+        assert found["statements"], name
+        assert all(
+            s["share_of_raw"] > 0 and s["p95_ms"] >= s["p50_ms"] for s in found["statements"]
+        )
+        assert all(s["calls"] >= 1 and s["rows_max"] >= 1 for s in found["statements"])
+
+
+def test_the_product_loads_no_benchmark_until_asked() -> None:
+    """Starting `kb` or the app imports neither the benchmark nor the national generator; `kb
+    bench` loads them when it is asked for."""
+    code = (
+        "import sys, api.cli, api.app\n"
+        "print(sorted(m for m in sys.modules if m == 'bench' or m.startswith('bench.')"
+        " or m == 'seeds.national'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+    asked = subprocess.run(
+        [sys.executable, "-m", "api.cli", "bench", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "run" in asked.stdout

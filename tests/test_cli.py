@@ -8,6 +8,7 @@ import pytest
 
 from graph.errors import ReadOnlyViolation
 from graph.readonly import ensure_read_only, run_read_only
+from graph.registry import ENTITY_LABELS
 from tests.conftest import EngineUnderTest
 from tests.test_engine import _kb
 
@@ -68,6 +69,29 @@ def test_cli_status_counts(kb: EngineUnderTest) -> None:
     assert done.returncode == 0, done.stderr
     assert "subdistrict 7,436" in done.stdout.replace("\n", " ")
     assert kb.name in done.stdout.lower() or "arcadedb" in done.stdout.lower()
+
+
+async def test_cli_status_tells_synthetic_nodes_for_every_label(kb: EngineUnderTest) -> None:
+    """The "of which synthetic" column is filled for every label, with the stored count."""
+    done = _kb(kb.env, "status")
+    assert done.returncode == 0, done.stderr
+    shown: dict[str, tuple[str, str]] = {}
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.strip("│┃|").split("│")]
+        if len(cells) == 3 and cells[0] in ENTITY_LABELS:
+            shown[cells[0]] = (cells[1], cells[2])
+    assert set(shown) == set(ENTITY_LABELS), done.stdout
+    for label, (_, synthetic) in shown.items():
+        rows = await _count_synthetic(kb, label)
+        assert synthetic == f"{rows:,}", (label, synthetic, rows)
+    assert shown["Partnership"][1] != "0", "the demo's partnerships are synthetic"
+
+
+async def _count_synthetic(kb: EngineUnderTest, label: str) -> int:
+    row = await kb.graph.read_one(
+        f"MATCH (n:{label}) WHERE n.synthetic = true RETURN count(n) AS n"
+    )
+    return int(row["n"]) if row else 0
 
 
 def test_cli_query_counts_areas(kb: EngineUnderTest) -> None:

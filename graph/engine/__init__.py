@@ -25,9 +25,6 @@ class BoltEndpoint:
     password: str
     database: str
 
-    def redacted(self) -> str:
-        return f"{self.uri} (database {self.database}, user {self.user})"
-
 
 class Engine(ABC):
     """A source of one Bolt endpoint, plus the statements only that engine understands."""

@@ -66,10 +66,6 @@ class Named(Node):
     name_en: ShortText | None = None
 
 
-def iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
 class Dated(BaseModel):
     """Validity of a relationship; open ends are allowed."""
 

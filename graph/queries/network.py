@@ -55,6 +55,7 @@ _FROM_ORGANIZATION = """
 UNWIND $origins AS origin
 MATCH (:Organization {id: origin})
 OPTIONAL MATCH (w:Area {id: $within})
+WITH origin, w WHERE $within IS NULL OR w IS NOT NULL
 WITH origin, w, [] AS starts, [origin] AS seen, [] AS layers, [origin] AS frontier
 """
 
@@ -62,6 +63,7 @@ _FROM_PERSON = f"""
 UNWIND $origins AS origin
 MATCH (o:Person {{id: origin}})
 OPTIONAL MATCH (w:Area {{id: $within}})
+WITH origin, o, w WHERE $within IS NULL OR w IS NOT NULL
 CALL (o) {{
   MATCH (o)-[m:MEMBER_OF]->(s:Organization)
   WHERE {_valid("m")}
@@ -85,14 +87,15 @@ CALL (seen, w) {{
     AND ($within IS NULL OR size([{below("(w)")}(:Area)<-[:LOCATED_IN|WORKS_IN]-(p) | 1]) > 0)
   RETURN collect([p.id, p.name_th]) AS allowed
 }}
-RETURN origin, w IS NOT NULL AS within_found, starts, layers, allowed
+RETURN origin, starts, layers, allowed
 """
 
 
 @lru_cache(maxsize=2 * MAX_PARTNER_HOPS)
 def partner_walk(origin_label: str, hops: int) -> str:
     """The walk from each of ``$origins`` (organizations, or people: from the organizations they
-    belong to on ``$on``), ``hops`` layers deep. One row per origin that exists."""
+    belong to on ``$on``), ``hops`` layers deep. One row per origin that exists; none when
+    ``$within`` names no area."""
     check_range("hops", hops, 1, MAX_PARTNER_HOPS)
     start = {"Organization": _FROM_ORGANIZATION, "Person": _FROM_PERSON}[origin_label]
     return start + _LAYER * hops + _ALLOWED

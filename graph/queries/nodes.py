@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import LiteralString, cast
 
 from graph.queries.projection import node_map
-from graph.queries.relations import NO_PLAN, Plan, check_plan, projection
+from graph.queries.relations import Plan, check_plan, projection
 from graph.registry import BY_LABEL, LABELS, NODE_LABELS
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -47,10 +47,6 @@ def any_nodes_statement(plans: tuple[tuple[str, Plan], ...]) -> str:
 
 def any_existing_statement(labels: tuple[str, ...]) -> str:
     return "\nUNION ALL\n".join(EXISTING_IDS[label] for label in labels)
-
-
-def plans_for(labels: tuple[str, ...], plans: dict[str, Plan] | None = None) -> tuple:
-    return tuple((label, (plans or {}).get(label, NO_PLAN)) for label in labels)
 
 
 # --- writes --------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class Relation:
 
     source: str
     name: str
-    type: str
+    rel_type: str
     outgoing: bool
     targets: tuple[str, ...]
     many: bool = True
@@ -64,7 +64,11 @@ class Relation:
             raise ValueError(f"{self}: an edge relation is one step and names both ends")
 
     def pattern(self, here: str, edge: str, there: str, target: str) -> str:
-        rel = f"[{edge}:{self.type}{self.steps}]" if self.edge else f"[:{self.type}{self.steps}]"
+        rel = (
+            f"[{edge}:{self.rel_type}{self.steps}]"
+            if self.edge
+            else f"[:{self.rel_type}{self.steps}]"
+        )
         arrow = f"-{rel}->" if self.outgoing else f"<-{rel}-"
         return f"({here}){arrow}({there}:{target})"
 

@@ -1,8 +1,8 @@
-"""The probe behind the misses in NOTES.md: where each question spends its time, statement by
-statement, on a kept benchmark graph.
+"""The probe behind the misses in bench/results/NOTES.md: where each question spends its time,
+statement by statement, on a kept benchmark graph.
 
     .venv/bin/kb bench growth --scales 1 --keep      # or kb bench run ... --keep
-    .venv/bin/python bench/results/profiles/misses_probe.py bench/work/embedded-scale-1 \
+    .venv/bin/kb bench probe bench/work/embedded-scale-1 \
         [--questions search,pools,neighborhood] [--samples 50] [--jfr /tmp/probe.jfr]
 
 It serves the graph with `kb serve` (statements traced, as the benchmark does), samples the
@@ -16,7 +16,6 @@ engine's own frames.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
@@ -82,16 +81,22 @@ def _p(values: list[float]) -> str:
     return f"{percentile(values, 50):7.1f} {percentile(values, 95):7.1f}"
 
 
-async def probe(
+async def probe_graph(
     url: str, data_dir: Path, names: list[str], samples: int, seed: int
 ) -> dict[str, Any]:
+    """``probe`` on the kept graph in ``data_dir``, served at ``url``."""
     settings = Settings(engine="embedded", data_dir=data_dir)
+    async with open_runtime(settings, apply_migrations=False) as rt:
+        return await probe(url, rt.graph, names, samples, seed)
+
+
+async def probe(url: str, graph: Any, names: list[str], samples: int, seed: int) -> dict[str, Any]:
+    """Per question: GraphQL and raw p50/p95, and per statement shape its times, rows and share
+    of the raw time, with the engine's PROFILE of the costliest statement on its slowest input.
+    Printed as it goes, and returned."""
     report: dict[str, Any] = {}
-    async with (
-        open_runtime(settings, apply_migrations=False) as rt,
-        httpx.AsyncClient(base_url=url, timeout=120) as client,
-    ):
-        inputs = await sample_inputs(rt.graph, samples, seed)
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+        inputs = await sample_inputs(graph, samples, seed)
         for name in names:
             question = BY_NAME[name]
             gql: list[float] = []
@@ -105,10 +110,10 @@ async def probe(
                     print(f"  {name} {variables}: {answer.error}")
                     continue
                 gql.append(answer.ms)
-                raw.append(await replay(rt.graph, answer.statements))
+                raw.append(await replay(graph, answer.statements))
                 for st in answer.statements:
                     shape = _shape(st["query"])
-                    ms, n = await _timed(rt.graph, st["query"], st["params"])
+                    ms, n = await _timed(graph, st["query"], st["params"])
                     per[shape].append((ms, n))
                     if ms > slowest_call.get(shape, (-1.0, st))[0]:
                         slowest_call[shape] = (ms, st)
@@ -141,7 +146,7 @@ async def probe(
             if shapes:
                 # The statement that takes most of the time, on the input where it was slowest.
                 example = slowest_call[shapes[0][0]][1]
-                plan = await _plan(rt.graph, example["query"], example["params"])
+                plan = await _plan(graph, example["query"], example["params"])
                 print(f"  PROFILE of S1 on its slowest input, {example['params']}:"[:300])
                 print("\n".join("    " + line for line in plan.splitlines()))
             report[name] = {
@@ -186,44 +191,41 @@ def engine_frames(recording: Path, jre: Path, top: int = 12) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("data_dir", type=Path, nargs="?")
-    parser.add_argument("--read-jfr", type=Path, help="only summarize this recording")
-    parser.add_argument("--questions", default="search,pools,neighborhood,partners")
-    parser.add_argument("--samples", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=2566)
-    parser.add_argument("--heap", default="4g")
-    parser.add_argument("--jfr", type=Path)
-    parser.add_argument("--jfr-window", default="30s,60s")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    if args.read_jfr:
-        jre = embedded_jre()
-        if jre is None:
-            parser.error("--read-jfr needs the arcadedb-embedded wheel (its bundled jfr tool)")
-        print(engine_frames(args.read_jfr, jre))
-        return
-    env = server_env("embedded", args.data_dir, args.heap)
-    if args.jfr:
+def run_probe(
+    data_dir: Path,
+    names: list[str],
+    *,
+    samples: int,
+    seed: int,
+    heap: str,
+    jfr: Path | None = None,
+    jfr_window: str = "30s,60s",
+    json_out: Path | None = None,
+) -> dict[str, Any]:
+    """Serve the kept graph with ``kb serve`` (statements traced) and probe it."""
+    env = server_env("embedded", data_dir, heap)
+    if jfr:
         # The embedded JVM does not dump on exit when the server stops: the recording covers a
-        # fixed window after start-up (--jfr-window "delay,duration", e.g. "30s,60s").
-        delay, duration = args.jfr_window.split(",")
-        jfr = (
-            f"-XX:StartFlightRecording=filename={args.jfr},settings=profile,"
+        # fixed window after start-up ("delay,duration", e.g. "30s,60s").
+        delay, duration = jfr_window.split(",")
+        recording = (
+            f"-XX:StartFlightRecording=filename={jfr},settings=profile,"
             f"delay={delay},duration={duration}"
         )
-        env["KB_EMBEDDED_JVM_ARGS"] = json.dumps([jfr])
-    server = ApiServer(env, args.data_dir.parent / "misses-probe-server.log")
+        env["KB_EMBEDDED_JVM_ARGS"] = json.dumps([recording])
+    server = ApiServer(env, data_dir.parent / "probe-server.log")
     server.start()
     try:
-        names = [n.strip() for n in args.questions.split(",") if n.strip()]
-        report = asyncio.run(probe(server.url, args.data_dir, names, args.samples, args.seed))
+        report = asyncio.run(probe_graph(server.url, data_dir, names, samples, seed))
     finally:
         server.stop()
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if json_out:
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return report
 
 
-if __name__ == "__main__":
-    main()
+def read_jfr(recording: Path) -> str:
+    jre = embedded_jre()
+    if jre is None:
+        raise RuntimeError("reading a recording needs the arcadedb-embedded wheel's jfr tool")
+    return engine_frames(recording, jre)
