@@ -252,5 +252,87 @@ def bench(ctx: typer.Context) -> None:
     bench_app(args=ctx.args, prog_name="kb bench")
 
 
+# --- accounts and tokens -------------------------------------------------------------------------
+
+token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who or what the token is for.")],
+    role: Annotated[str, typer.Option(help="member, coordinator or admin.")] = "member",
+    area: Annotated[
+        list[str] | None,
+        typer.Option(help="A coordinator's area: code (71) or id (area:pg-central-lower-1)."),
+    ] = None,
+    expires_days: Annotated[
+        int | None, typer.Option(help="Days until the token stops working.")
+    ] = None,
+) -> None:
+    """Create an account and print its token once (only a hash of it is kept)."""
+    from graph.accounts import Role, create_token
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise typer.BadParameter(
+            f"role must be member, coordinator or admin, not {role!r}", param_hint="--role"
+        ) from None
+
+    async def work(rt: Runtime) -> None:
+        account, token = await create_token(
+            rt.graph, name=name, role=chosen, areas=area, expires_in_days=expires_days
+        )
+        console.print(
+            f"account {account.id} ({account.role.value}"
+            + (f", areas {', '.join(account.areas)}" if account.areas else "")
+            + (f", expires {account.expires_at}" if account.expires_at else "")
+            + "): the token is shown once, keep it safe"
+        )
+        out.print(token, highlight=False, soft_wrap=True)
+
+    _run(_settings(), work)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every account: role, areas, created, expires, revoked."""
+    from graph.accounts import list_accounts
+
+    async def work(rt: Runtime) -> None:
+        table = Table()
+        table.add_column("account", no_wrap=True)
+        for column in ("name", "role", "areas", "created", "expires", "revoked"):
+            table.add_column(column, overflow="fold")
+        for a in await list_accounts(rt.graph):
+            table.add_row(
+                a.id,
+                a.name,
+                a.role.value,
+                ", ".join(a.areas),
+                a.created_at[:19],
+                (a.expires_at or "")[:19],
+                (a.revoked_at or "")[:19],
+            )
+        out.print(table)
+
+    _run(_settings(), work)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    account: Annotated[str, typer.Argument(help="The account id (kb token list).")],
+) -> None:
+    """Revoke an account's token: it stops working (at once here, within a minute elsewhere)."""
+    from graph.accounts import revoke
+
+    async def work(rt: Runtime) -> None:
+        await revoke(rt.graph, account)
+        console.print(f"revoked {account}")
+
+    _run(_settings(), work)
+
+
 if __name__ == "__main__":
     app()

@@ -372,12 +372,14 @@ async def load_dataset(
     checked: bool = False,
     refresh: bool = True,
     steps: list[Step] | None = None,
+    tx: Tx | None = None,
 ) -> LoadReport:
     """Validate, then write ``ds``. With ``one_transaction`` (the default) it all commits or
     nothing does. Then (``refresh``) the areas' materialized rollups are recounted: a caller
     loading many datasets in a row may pass False and call ``refresh_rollups`` once at the end.
     ``steps``: ``plan_steps(ds)`` computed beforehand (say, on another thread while the previous
-    dataset was being written)."""
+    dataset was being written). ``tx``: write in the caller's open transaction (a write through
+    the API, with its own steps around this one)."""
     if not checked:
         await check_dataset(graph, ds)
     if steps is None:
@@ -449,9 +451,11 @@ async def load_dataset(
             elif step.kind == "link":
                 report.relationships[step.name] = len(step.rows)
 
-    if one_transaction:
-        async with graph.transaction() as tx:
-            await run_steps(tx)
+    if tx is not None:
+        await run_steps(tx)
+    elif one_transaction:
+        async with graph.transaction() as own:
+            await run_steps(own)
     else:
         await run_steps(None)
     report.seconds = time.perf_counter() - started

@@ -17,6 +17,7 @@ from graph.engine import Engine
 from graph.engine.dialect import FULLTEXT_LABELS, Statement
 from graph.queries.load import RECORD_MIGRATION, SCHEMA_VERSION
 from graph.queries.nodes import LOOKUP_INDEXES, UNIQUE_CONSTRAINTS
+from graph.queries.writes import HISTORY_CONSTRAINTS
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "unique ids", _cypher(UNIQUE_CONSTRAINTS)),
     Migration(2, "lookup indexes", _cypher(LOOKUP_INDEXES)),
     Migration(3, "full-text search over segmented Thai names", _fulltext),
+    Migration(4, "accounts and the history of changes", _cypher(HISTORY_CONSTRAINTS)),
 )
 LATEST = MIGRATIONS[-1].version
 

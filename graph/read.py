@@ -73,6 +73,9 @@ class Provenance(ReadModel):
 class NodeModel(Provenance):
     id: str
     note: str | None
+    # Counts the node's changes through the API (1 as seeded); an update names the revision it
+    # read, and a stale one is refused (graph.writes).
+    revision: int
 
 
 class Source(ReadModel):
@@ -213,6 +216,7 @@ class Membership(Provenance):
     start_on: dt.date | None
     end_on: dt.date | None
     as_of: dt.date | None
+    revision: int
 
 
 class Mentorship(Provenance):
@@ -221,6 +225,7 @@ class Mentorship(Provenance):
     start_on: dt.date | None
     end_on: dt.date | None
     as_of: dt.date | None
+    revision: int
 
 
 class PartyOf(Provenance):

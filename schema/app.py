@@ -22,6 +22,7 @@ from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
 from schema.limits import DatabaseRoundTrips, QueryCost
+from schema.mutations import Mutation
 from schema.query import Query
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class KBSchema(strawberry.Schema):
 def build_schema(settings: Settings) -> strawberry.Schema:
     return KBSchema(
         query=Query,
+        mutation=Mutation,
         timeout=settings.request_timeout_s,
         # Factories, so that every operation gets fresh extension instances.
         extensions=[

@@ -15,7 +15,9 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from graph.accounts import Unauthenticated
 from graph.errors import GraphUnavailable, InvalidInput, NotFound, QueryFailed
+from graph.writes import Conflict, Forbidden, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,33 @@ def classify(error: GraphQLError) -> GraphQLError:
         error.extensions = {**(error.extensions or {}), **(original.extensions or {})}
         return error
     code, message = None, None
-    if isinstance(original, NotFound):
+    if isinstance(original, Conflict):
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": "CONFLICT",
+            "currentRevision": original.current,
+        }
+        return _with_message(error, str(original))
+    if isinstance(original, Rejected):
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": "BAD_USER_INPUT",
+            "errors": [
+                {
+                    "path": list(e.path),
+                    "code": e.code,
+                    "message": e.message,
+                    "messageTh": e.message_th,
+                }
+                for e in original.errors
+            ],
+        }
+        return _with_message(error, str(original))
+    if isinstance(original, Forbidden):
+        code, message = "FORBIDDEN", str(original)
+    elif isinstance(original, Unauthenticated):
+        code, message = "UNAUTHENTICATED", str(original)
+    elif isinstance(original, NotFound):
         code, message = "NOT_FOUND", str(original)
     elif isinstance(original, InvalidInput):
         code, message = "BAD_USER_INPUT", str(original)
@@ -89,4 +117,15 @@ def classify(error: GraphQLError) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         extensions={"code": code},
+    )
+
+
+def _with_message(error: GraphQLError, message: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
     )

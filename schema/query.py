@@ -10,6 +10,7 @@ from graph.registry import ENTITY_LABELS, label_of
 from schema.areas import AreaQueries
 from schema.base import Node, Source, lookup
 from schema.events import EventQueries
+from schema.mutations import HistoryQueries
 from schema.network import NetworkQueries
 from schema.organizations import OrganizationQueries
 from schema.partnerships import PartnershipQueries
@@ -30,6 +31,7 @@ class Query(
     EventQueries,
     NetworkQueries,
     SearchQueries,
+    HistoryQueries,
 ):
     @strawberry.field(description="Any entity by id (area:71, org:codi, person:...).")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -51,6 +51,8 @@ def _expression(model: type[ReadModel], var: str, field: str) -> str:
     prop = model.STORED_AS.get(field, field)
     if field in FLAGS:
         return f"coalesce({var}.{prop}, false)"
+    if field == "revision":  # nodes and links written before any change are at revision 1
+        return f"coalesce({var}.revision, 1)"
     if _is_list(model.model_fields[field].annotation):
         return f"coalesce({var}.{prop}, [])"
     return f"{var}.{prop}"

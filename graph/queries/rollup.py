@@ -122,3 +122,24 @@ REFRESH: tuple[tuple[str, str], ...] = (
     ("mechanisms", MECHANISMS),
     ("resource flows", STORE_RESOURCE_FLOWS),
 )
+
+# The same counts for some areas only (``$areas``: the areas a write touched and every area
+# above them) and the flows of some resources only (``$resources``): what a single write
+# refreshes, in its own transaction, instead of recounting the country.
+_EVERY_AREA = "MATCH (up:Area)\n"
+_SOME_AREAS = "UNWIND $areas AS area_id\nMATCH (up:Area {id: area_id})\n"
+_EVERY_RESOURCE = "MATCH (r:Resource)\n"
+_SOME_RESOURCES = "UNWIND $resources AS resource_id\nMATCH (r:Resource {id: resource_id})\n"
+
+
+def _scoped(statement: str) -> str:
+    if statement.startswith(_EVERY_AREA, 1):
+        return statement.replace(_EVERY_AREA, _SOME_AREAS, 1)
+    if statement.startswith(_EVERY_RESOURCE, 1):
+        return statement.replace(_EVERY_RESOURCE, _SOME_RESOURCES, 1)
+    raise ValueError("a refresh statement starts with neither areas nor resources")
+
+
+REFRESH_SOME: tuple[tuple[str, str], ...] = tuple(
+    (name, _scoped(statement)) for name, statement in REFRESH if name != "reset"
+)
