@@ -242,6 +242,39 @@ def smoke(
 
 
 @app.command()
+def writes(
+    scale: Annotated[float, typer.Option(min=0.0001, help="Size of the national network.")] = 0.1,
+    engine: Engine = "embedded",
+    work: Work = BENCH_DIR / "work",
+    out: Out = BENCH_DIR / "results",
+    count: Annotated[int, typer.Option(min=1, help="Creates (and updates) one at a time.")] = 200,
+    writers: Annotated[int, typer.Option(min=0, help="Concurrent writers (0: skip).")] = 10,
+    duration: Annotated[float, typer.Option(min=0, help="Seconds of concurrent writes.")] = 30.0,
+    refreshes: Annotated[int, typer.Option(min=1, help="Rollup refreshes timed alone.")] = 50,
+    seed: Seed = 2566,
+    heap: Heap = "4g",
+    wipe_neo4j: Wipe = False,
+) -> None:
+    """Writes on a fresh graph: mutation latency one at a time, writes/s with concurrent
+    writers, and the rollup refresh of one write."""
+    from bench.run import Options
+    from bench.writes import WriteOptions, print_result, run_writes, write
+
+    console = _console()
+    _check_engine(engine, wipe_neo4j, console)
+    opts = WriteOptions(
+        Options(scale, engine, work, out, duration=duration, seed=seed, heap=heap),
+        writes=count,
+        writers=writers,
+        refreshes=refreshes,
+    )
+    result = _run(console, lambda: run_writes(opts, console))
+    print_result(result, console)
+    md, js = write(result, out)
+    console.print(f"results: {md} and {js}")
+
+
+@app.command()
 def probe(
     data_dir: Annotated[
         Path | None,

@@ -159,3 +159,22 @@ def data(body: dict) -> dict:  # type: ignore[type-arg]
 
 def error_codes(body: dict) -> list[str]:  # type: ignore[type-arg]
     return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The writing tests (tests/test_writes.py) run after the others on each engine: the
+    others compare the graph with the seed, which writes change. Each engine's tests stay
+    together (its graph is set up once)."""
+    first: dict[object, int] = {}
+    group: object = None
+    keys = []
+    for position, item in enumerate(items):
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("kb") if callspec is not None else None
+        group = engine or group  # a test on no engine stays with its neighbours
+        first.setdefault(group, position)
+        writes = item.nodeid.startswith("tests/test_writes.py")
+        keys.append((first[group], writes, position))
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    items[:] = [items[i] for i in order]

@@ -479,6 +479,65 @@ def test_contact_data_only_for_those_allowed(
         assert phone not in text and "81 555" not in text, text
 
 
+# --- rollups follow every kind of write ---------------------------------------------------------
+
+
+def _mutate(http: httpx.Client, tokens: dict[str, str], doc: str, **variables: Any) -> dict:  # type: ignore[type-arg]
+    return data(gql(http, doc, {**variables, "p": PROV}, headers=_as(tokens, "admin")))
+
+
+async def test_rollups_after_writes_equal_a_recount(
+    kb: EngineUnderTest, http: httpx.Client, tokens: dict[str, str]
+) -> None:
+    """Writes change the stored rollups by each entity's share; after creates, moves, a tier
+    change, an ended partnership, a contribution and deletes, they equal a recount from the
+    graph in every area above the two subdistricts (up to the country)."""
+    from graph.queries import rollup as rq
+    from graph.writes import recount_rollups
+
+    org = _admin_creates(http, tokens, CREATE_ORG, _org("admin"))
+    other = _admin_creates(http, tokens, CREATE_ORG, _org("admin", area=SUBDISTRICT_72))
+    person = {**_person("admin"), "tier": "second_tier_leader",
+              "worksIn": [SUBDISTRICT_71, SUBDISTRICT_72]}  # fmt: skip
+    person_id = _admin_creates(http, tokens, CREATE_PERSON, person)
+    pt = {"id": _new_id("pt", "admin"), "nameTh": "ถาดร่วมทดสอบ", "kind": "shared_tray",
+          "level": "province", "covers": ["area:71", SUBDISTRICT_71], "synthetic": True,
+          "parties": [{"organization": org}, {"organization": other}]}  # fmt: skip
+    pt_id = _admin_creates(http, tokens, CREATE_PARTNERSHIP, pt)
+    pool = {"id": _new_id("res", "admin"), "nameTh": "กองคลังทดสอบ", "kind": "pooled_fund",
+            "level": "subdistrict", "serves": [SUBDISTRICT_71], "stewards": [org],
+            "synthetic": True}  # fmt: skip
+    create_resource = """mutation($input: ResourceInput!, $p: ProvenanceInput!) {
+      createResource(input: $input, provenance: $p) { entity } }"""
+    pool_id = _mutate(http, tokens, create_resource, input=pool)["createResource"]["entity"]
+    contribution = """mutation($input: ContributionInput!, $p: ProvenanceInput!) {
+      addContribution(input: $input, provenance: $p) { entity } }"""
+    for who, amount in ((org, 1500.0), (other, 250.0)):
+        gift = {"id": _new_id("contrib", "admin"), "contributor": who, "resource": pool_id,
+                "amount": amount, "on": "2026-11-01", "synthetic": True}  # fmt: skip
+        _mutate(http, tokens, contribution, input=gift)
+    # Move the organization, change the person's tier, end the partnership.
+    _mutate(http, tokens, UPDATE_ORG, id=org, rev=1, patch={"locatedIn": SUBDISTRICT_72})
+    update_person = """mutation($id: ID!, $patch: PersonPatch!, $p: ProvenanceInput!) {
+      updatePerson(id: $id, revision: 1, patch: $patch, provenance: $p) { revision } }"""
+    _mutate(http, tokens, update_person, id=person_id, patch={"tier": "core_leader"})
+    update_pt = """mutation($id: ID!, $patch: PartnershipPatch!, $p: ProvenanceInput!) {
+      updatePartnership(id: $id, revision: 1, patch: $patch, provenance: $p) { revision } }"""
+    _mutate(http, tokens, update_pt, id=pt_id, patch={"status": "ended"})
+    # Delete the second organization: its contribution leaves the pool.
+    _mutate(http, tokens, DELETE_ORG, id=other, rev=1)
+
+    areas = sorted({SUBDISTRICT_71, SUBDISTRICT_72, "area:7101", "area:7201", "area:71",
+                    "area:72", "area:pg-central-lower-1", "area:codi-central-west", "area:TH"})  # fmt: skip
+    stored = {r["id"]: r for r in await kb.graph.read(rq.STORED_ROLLUPS, areas=areas)}
+    assert set(stored) == set(areas), "an area id above is wrong"
+    for area in (SUBDISTRICT_71, SUBDISTRICT_72):
+        await recount_rollups(kb.graph, area)
+    recounted = {r["id"]: r for r in await kb.graph.read(rq.STORED_ROLLUPS, areas=areas)}
+    assert stored == recounted
+    assert recounted[SUBDISTRICT_71]["pooled_amount"] >= 1500.0
+
+
 # --- unknown ids on the history fields -----------------------------------------------------------
 
 NOT_FOUND_WITH_TOKEN = {

@@ -8,7 +8,7 @@ them: an entity linked to several areas of one subtree is counted once there.
 
 from __future__ import annotations
 
-from graph.queries.areas import below
+from graph.queries.areas import SUBTREE_STEPS, below
 
 RESET = """
 MATCH (a:Area)
@@ -142,4 +142,84 @@ def _scoped(statement: str) -> str:
 
 REFRESH_SOME: tuple[tuple[str, str], ...] = tuple(
     (name, _scoped(statement)) for name, statement in REFRESH if name != "reset"
+)
+
+
+# --- one write's share ------------------------------------------------------------------------
+#
+# A write changes few entities; recounting the subtrees above them (the country's is the whole
+# graph) would cost a full count per write. Instead each counted entity's *share* of the
+# rollups is read before and after the write: the areas its subtree membership reaches (its
+# areas and every area above them) and what it adds there (1 organization; 1 person and 1 of
+# its tier; 1 partnership, 1 active; 1 resource and, for a pooled fund, 1 pool, its
+# contributions and their amount). The difference is added to those areas. Counted DISTINCT per
+# area, as the full counts are: an entity reaching an area by two paths adds once.
+
+UP = f"-[:PART_OF{SUBTREE_STEPS}]->(up:Area)"
+
+SHARES: dict[str, str] = {
+    "Organization": f"""
+UNWIND $ids AS xid
+MATCH (x:Organization {{id: xid}})
+OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area){UP}
+RETURN xid AS id, collect(DISTINCT up.id) AS areas, {{organizations: 1}} AS share
+""",
+    "Person": f"""
+UNWIND $ids AS xid
+MATCH (x:Person {{id: xid}})
+OPTIONAL MATCH (x)-[:WORKS_IN]->(:Area){UP}
+RETURN xid AS id, collect(DISTINCT up.id) AS areas, {{people: 1, tier: x.tier}} AS share
+""",
+    "Partnership": f"""
+UNWIND $ids AS xid
+MATCH (x:Partnership {{id: xid}})
+OPTIONAL MATCH (x)-[:COVERS]->(:Area){UP}
+RETURN xid AS id, collect(DISTINCT up.id) AS areas,
+       {{partnerships: 1, active_partnerships: CASE WHEN x.status <> 'ended' THEN 1 ELSE 0 END}}
+         AS share
+""",
+    "Resource": f"""
+UNWIND $ids AS xid
+MATCH (x:Resource {{id: xid}})
+CALL (x) {{
+  OPTIONAL MATCH (x)<-[c:CONTRIBUTED]-(:Organization)
+  RETURN coalesce(sum(c.amount), 0) AS amount, count(c) AS contributions
+}}
+OPTIONAL MATCH (x)-[:SERVES]->(:Area){UP}
+RETURN xid AS id, collect(DISTINCT up.id) AS areas,
+       CASE WHEN x.kind = 'pooled_fund'
+            THEN {{resources: 1, pools: 1, pooled_amount: amount, contributions: contributions}}
+            ELSE {{resources: 1}} END AS share
+""",
+    "Mechanism": f"""
+UNWIND $ids AS xid
+MATCH (x:Mechanism {{id: xid}})
+OPTIONAL MATCH (x)-[:OPERATES_IN]->(:Area){UP}
+RETURN xid AS id, collect(DISTINCT up.id) AS areas, {{mechanisms: 1}} AS share
+""",
+}
+
+# The pools an organization contributes to: their amounts change when it goes.
+CONTRIBUTED_TO = """
+MATCH (:Organization {id: $id})-[:CONTRIBUTED]->(r:Resource)
+RETURN DISTINCT r.id AS id
+"""
+
+ROLLUP_FIELDS = (
+    "organizations", "people", "partnerships", "active_partnerships", "resources", "pools",
+    "pooled_amount", "contributions", "mechanisms", "tier_core_leader",
+    "tier_second_tier_leader", "tier_member", "tier_staff", "tier_partner", "tier_official",
+)  # fmt: skip
+
+# ``$deltas``: one map per area, with every field of ROLLUP_FIELDS and ``area``.
+ADD_TO_ROLLUPS = (
+    "UNWIND $deltas AS d\nMATCH (a:Area {id: d.area})\nSET "
+    + ",\n    ".join(f"a.rollup_{f} = coalesce(a.rollup_{f}, 0) + d.{f}" for f in ROLLUP_FIELDS)
+    + "\n"
+)
+
+# The stored counts of some areas (to check them against a recount).
+STORED_ROLLUPS = (
+    "UNWIND $areas AS area_id\nMATCH (a:Area {id: area_id})\nRETURN a.id AS id, "
+    + ", ".join(f"a.rollup_{f} AS {f}" for f in ROLLUP_FIELDS)
 )
