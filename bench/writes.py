@@ -26,7 +26,7 @@ from bench.server import ApiServer, ServerFailed, server_env
 from bench.stats import Latency, summarize
 from graph.accounts import Role, create_token
 from graph.runtime import open_runtime
-from graph.writes import refresh_rollups
+from graph.writes import recount_rollups, refresh_rollups
 
 CREATE = """mutation($input: OrganizationInput!, $p: ProvenanceInput!) {
   createOrganization(input: $input, provenance: $p) { entity revision } }"""
@@ -75,6 +75,8 @@ class WritesResult:
     concurrent: Concurrent | None = None
     refresh: Latency = field(default_factory=Latency)
     refresh_areas: int = 0
+    recount: Latency = field(default_factory=Latency)
+    recount_areas: int = 0
     finished_at: str | None = None
 
 
@@ -227,16 +229,24 @@ async def run_writes(opts: WriteOptions, console: Console) -> WritesResult:
                         server.url, headers, areas, source, opts.writers, run.duration,
                         run.seed, bar,
                     )  # fmt: skip
+                # One write's refresh alone, as writes do it (the shares of one organization
+                # before and after) and as a recount of its areas would, in turn.
                 task = bar.add_task(
-                    f"{opts.refreshes} rollup refreshes alone", total=opts.refreshes
+                    f"{opts.refreshes} rollup refreshes, by share and by recount",
+                    total=opts.refreshes,
                 )
-                refreshes = []
+                shares, recounts = [], []
                 for _ in range(opts.refreshes):
+                    org = f"org:bench-write-s{rng.randrange(opts.writes)}"
                     started = time.perf_counter()
-                    result.refresh_areas = await refresh_rollups(rt.graph, rng.choice(areas))
-                    refreshes.append((time.perf_counter() - started) * 1000)
+                    result.refresh_areas = await refresh_rollups(rt.graph, org)
+                    shares.append((time.perf_counter() - started) * 1000)
+                    started = time.perf_counter()
+                    result.recount_areas = await recount_rollups(rt.graph, rng.choice(areas))
+                    recounts.append((time.perf_counter() - started) * 1000)
                     bar.advance(task)
-                result.refresh = summarize(refreshes)
+                result.refresh = summarize(shares)
+                result.recount = summarize(recounts)
     finally:
         with console.status("stopping the API server"):
             server.stop()
@@ -257,6 +267,7 @@ def rows(result: WritesResult) -> list[tuple[str, str, str, str]]:
         ("updateOrganization, one at a time", result.update),
         ("`{ __typename }` asked in turn (the HTTP floor)", result.floor),
         (f"rollup refresh of one write alone ({result.refresh_areas} areas)", result.refresh),
+        (f"a subdistrict's areas recounted instead ({result.recount_areas} areas)", result.recount),
     ]
     table = [(what, str(lat.n), _ms(lat.p50), _ms(lat.p95)) for what, lat in out]
     if result.concurrent is not None:
@@ -290,6 +301,12 @@ def to_markdown(result: WritesResult) -> str:
         lines.append(
             f"One create takes {result.create.p50 / result.floor.p50:.1f}× the HTTP floor "
             "(p50 ÷ p50, asked in turn)."
+        )
+    if result.refresh.p50 and result.recount.p50:
+        lines.append(
+            f"A write's rollup refresh by shares takes {result.refresh.p50:,.1f} ms at p50; "
+            f"recounting a subdistrict's areas would take "
+            f"{result.recount.p50 / result.refresh.p50:.0f}× as long (p50 ÷ p50, in turn)."
         )
     c = result.concurrent
     if c is not None:
