@@ -271,3 +271,24 @@ def test_readme_examples_run(http: httpx.Client, index: int) -> None:
     result = data(gql(http, example))
     for field, value in result.items():
         assert value not in (None, [], {}), f"{field} answered nothing"
+
+
+def test_a_document_is_validated_once() -> None:
+    """The limits' validation rules are made once, so a repeated document hits the validation
+    cache instead of being validated on every request."""
+    import asyncio
+
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from schema.app import build_schema
+
+    schema = build_schema(Settings(_env_file=None))  # type: ignore[call-arg]
+    cache = _get_validate_cache(256)
+    document = "query Once { __typename __schema { queryType { name } } }"
+    before = cache.cache_info()
+    for _ in range(3):
+        result = asyncio.run(schema.execute(document))
+        assert result.errors is None, result.errors
+    after = cache.cache_info()
+    assert after.misses - before.misses <= 1
+    assert after.hits - before.hits >= 2
