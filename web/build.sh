@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the explorer (/) and GraphiQL (/graphql) into api/static/, which ships inside the Python
+# package: `make run` needs no Node. Run after changing anything under web/ (needs Node >= 18 and
+# the npm registry): bash web/build.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+npm ci --no-audit --no-fund --silent
+node examples.mjs
+OUT=../api/static
+rm -rf "$OUT"
+mkdir -p "$OUT"
+common=(--bundle --minify --legal-comments=none --target=es2020 --outdir="$OUT"
+  --loader:.woff2=file --loader:.woff=file --asset-names=fonts/[name] --public-path=/static
+  --define:process.env.NODE_ENV='"production"' --log-level=warning)
+npx esbuild src/graphiql.tsx "${common[@]}"
+npx esbuild src/explorer.ts "${common[@]}"
+cp src/index.html src/graphiql.html "$OUT/"
+# Only what the pages use: fonts the CSS names, nothing else.
+du -k "$OUT"/*.js "$OUT"/*.css | sort -k2
