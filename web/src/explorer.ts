@@ -315,6 +315,9 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
     ],
     layout: { name: layout, animate: false } as cytoscape.LayoutOptions,
   });
+  // The last picture drawn, for the browser console and the browser tests (to find a node's
+  // position on the screen and tap it there).
+  (window as Json).kbGraph = cy;
   const count = host.querySelector('[data-testid="graph-count"]') as HTMLElement;
   const showCount = () => {
     count.dataset.nodes = String(cy.nodes().length);
