@@ -314,3 +314,56 @@ async def test_a_phone_screen_needs_no_horizontal_scrolling(phone: Visit, path: 
     await page.wait_for_load_state("networkidle")
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{path} is {width}px wide on a 375px screen"
+
+
+# --- accessibility and screenshots ---------------------------------------------------------------
+
+AXE = Path(__file__).parent / "assets" / "axe.min.js"  # axe-core, copied by web/build.sh
+PAGES = [
+    ("home", "/", "search"),
+    ("person", f"/#/node/{ONBOARD}", "key-people"),
+    ("organization", "/#/node/org:codi-central-west", "partners"),
+    ("area", "/#/node/area:71", "rollup-totals"),
+    ("path", f"/#/path?from={DIRECTOR}&to={PARTNER}", "path-length"),
+]
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots when asked for (KB_TEST_SCREENSHOTS=1, to refresh the README's
+    pictures), otherwise a temporary folder: a test run leaves the work tree as it was."""
+    if os.environ.get("KB_TEST_SCREENSHOTS") == "1":
+        return Path(__file__).parent.parent / "docs" / "screenshots"
+    return tmp_path
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+async def test_no_serious_accessibility_violations_and_a_screenshot_of_each_page(
+    browser: Any, api: str, kb: Any, screen: str, tmp_path: Path
+) -> None:
+    width, height = (1280, 900) if screen == "desktop" else (375, 800)
+    out = _screenshot_dir(tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    async for visit in _open(browser, api, width=width, height=height):
+        page = visit.page
+        for name, path, ready in PAGES:
+            await visit.goto(path)
+            await page.reload()  # a hash change alone does not reload
+            await page.get_by_test_id(ready).wait_for()
+            await page.wait_for_load_state("networkidle")
+            await page.add_script_tag(path=str(AXE))
+            violations = await page.evaluate(
+                """async () => (await axe.run(document)).violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => `${v.id} (${v.impact}): ${v.nodes[0].html}`)"""
+            )
+            assert violations == [], f"{name} on a {screen}: {violations}"
+            if kb.name == "embedded":
+                tall = await page.evaluate("document.documentElement.scrollHeight")
+                clip = {"x": 0, "y": 0, "width": width, "height": min(tall, 2 * height)}
+                await page.screenshot(
+                    path=str(out / f"{name}-{screen}.png"), clip=clip, full_page=True
+                )
+        if kb.name == "embedded":
+            await visit.goto("/graphql")
+            await page.locator(".graphiql-tab").first.wait_for()
+            await page.screenshot(path=str(out / f"graphiql-{screen}.png"))

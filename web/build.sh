@@ -17,3 +17,7 @@ npx esbuild src/explorer.ts "${common[@]}"
 cp src/index.html src/graphiql.html "$OUT/"
 # Only what the pages use: fonts the CSS names, nothing else.
 du -k "$OUT"/*.js "$OUT"/*.css | sort -k2
+# The accessibility checker the browser tests inject into the pages (tests/test_web.py); kept in
+# the repository so that the tests need no Node either.
+mkdir -p ../tests/assets
+cp node_modules/axe-core/axe.min.js ../tests/assets/axe.min.js

@@ -134,7 +134,7 @@ const ONBOARDING = `query Onboarding($id: ID!) {
   } }`;
 
 const PARTNERS = `query Partners($id: ID!, $hops: Int!) {
-  partners(of: $id, hops: $hops, first: 30) {
+  partners(of: $id, hops: $hops, first: 15) {
     hops ties organization { id nameTh nameEn kind } path { textTh textEn } } }`;
 
 const ROLLUP = `query Rollup($id: ID!) {
@@ -205,7 +205,7 @@ function searchBox(
     <label for="${inputId}">${bi(label[0], label[1])}</label>
     <input id="${inputId}" type="search" autocomplete="off" data-testid="${testid}"
       placeholder="${esc(one("ชื่อ จังหวัด ตำบล องค์กร บุคคล หรือรหัส", "name, province, organization, person or code"))}">
-    <div class="suggestions" data-testid="${testid}-results" role="listbox"></div>`;
+    <div class="suggestions" data-testid="${testid}-results" aria-live="polite"></div>`;
   const input = host.querySelector("input") as HTMLInputElement;
   const box = host.querySelector(".suggestions") as HTMLElement;
   let timer = 0;
@@ -232,7 +232,7 @@ function searchBox(
           .map(
             ([kind, hs]) => `<div class="group"><h3>${term(TYPES, kind)}</h3>${hs
               .map(
-                (h) => `<button type="button" role="option" data-id="${esc(h.node.id)}" data-name="${esc(h.node.nameTh)}">
+                (h) => `<button type="button" data-id="${esc(h.node.id)}" data-name="${esc(h.node.nameTh)}">
                   ${bi(h.node.nameTh, h.node.nameEn)}
                   <span class="muted">${term(LEVELS, h.node.level)}${term(TIERS, h.node.tier)}</span>
                   ${syntheticBadge(h.node.synthetic)}</button>`,
@@ -421,9 +421,9 @@ async function nodePage(id: string): Promise<void> {
       <div id="extra"></div>
       <p class="muted sources">${esc(sourcesTitle(node.sources))}</p>
     </section>
-    <div id="body"><p class="muted">${bi("กำลังโหลด…", "Loading…")}</p></div>
     <section class="card" data-testid="connections"><h2>${bi("เครือข่ายรอบตัว", "Connections")}</h2>
-      <div id="graph"></div><div id="neighbours"></div></section>`;
+      <div id="graph"></div><div id="neighbours"></div></section>
+    <div id="body"><p class="muted">${bi("กำลังโหลด…", "Loading…")}</p></div>`;
   const extra = document.getElementById("extra") as HTMLElement;
   if (kind === "Person") {
     const areas = (node.worksIn as Json[]).map((a) => link(a.id, a.nameTh, a.nameEn)).join(", ");
