@@ -263,6 +263,15 @@ async def test_the_network_picture_grows_when_a_node_is_tapped(
         arg=before,
     )
     assert await _graph_nodes(visit) == before + len(grows[target])
+    # The filter by kind hides the people and shows them again.
+    people = await page.evaluate("window.kbGraph.nodes('[type = \"Person\"]').length")
+    assert people > 0
+    visible = "window.kbGraph.nodes(':visible').length"
+    all_shown = await page.evaluate(visible)
+    await page.locator('.graph-filters input[data-kind="Person"]').uncheck()
+    assert await page.evaluate(visible) == all_shown - people
+    await page.locator('.graph-filters input[data-kind="Person"]').check()
+    assert await page.evaluate(visible) == all_shown
 
 
 async def test_the_path_between_the_director_and_the_partner_goes_through_the_meeting(

@@ -245,6 +245,10 @@ function searchBox(
       }
     }, 200);
   });
+  input.addEventListener("keydown", (ev) => {
+    const first = box.querySelector("button");
+    if (ev.key === "Enter" && first) first.click();
+  });
   box.addEventListener("click", (ev) => {
     const button = (ev.target as HTMLElement).closest("button");
     if (!button) return;
@@ -277,6 +281,7 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
       <button type="button" data-act="png">PNG</button>
       <button type="button" data-act="csv">CSV</button>
     </div>
+    <fieldset class="graph-filters"><legend>${bi("แสดง", "Show")}</legend></fieldset>
     <div class="graph" data-testid="graph" role="img"
       aria-label="${esc(one("แผนภาพเครือข่าย แตะโหนดเพื่อขยาย", "Network picture; tap a node to expand it"))}"></div>
     <p class="muted graph-hint">${bi("แตะโหนดเพื่อขยายเครือข่าย แตะสองครั้งเพื่อเปิดหน้า", "Tap a node to expand it; double-tap to open its page")}</p>`;
@@ -323,7 +328,31 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
     count.dataset.nodes = String(cy.nodes().length);
     count.innerHTML = `${bi("โหนด", "nodes")} ${cy.nodes().length} · ${bi("เส้น", "edges")} ${cy.edges().length}`;
   };
+  // Filters by kind: a node of a hidden kind (and its edges) stays in the picture, undrawn.
+  const filters = host.querySelector(".graph-filters") as HTMLElement;
+  const hidden = new Set<string>();
+  const showFilters = () => {
+    const kinds = [...new Set(cy.nodes().map((n) => n.data("type") as string))].sort();
+    filters.querySelectorAll("label").forEach((l) => l.remove());
+    for (const kind of kinds) {
+      filters.insertAdjacentHTML(
+        "beforeend",
+        `<label><input type="checkbox" data-kind="${esc(kind)}" ${hidden.has(kind) ? "" : "checked"}>
+          <span class="swatch" style="background:${COLOURS[kind] ?? "#555"}"></span>${term(TYPES, kind)}</label>`,
+      );
+    }
+  };
+  filters.addEventListener("change", (ev) => {
+    const box = ev.target as HTMLInputElement;
+    const kind = box.dataset.kind as string;
+    if (box.checked) hidden.delete(kind);
+    else hidden.add(kind);
+    cy.nodes().forEach((n) => {
+      n.style("display", hidden.has(n.data("type")) ? "none" : "element");
+    });
+  });
   showCount();
+  showFilters();
   const expanded = new Set<string>();
   cy.on("tap", "node", async (ev) => {
     const id = ev.target.id();
@@ -337,8 +366,12 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
           e.data.source ? e : { data: { ...e.data, depth: 1, display: nodeLabel(e.data) } },
         ),
       );
+      cy.nodes().forEach((n) => {
+        n.style("display", hidden.has(n.data("type")) ? "none" : "element");
+      });
       cy.layout({ name: "cose", animate: false } as cytoscape.LayoutOptions).run();
       showCount();
+      showFilters();
     } catch (err) {
       expanded.delete(id);
       count.insertAdjacentHTML("afterend", failed(err));
@@ -618,6 +651,11 @@ async function drawPath(from: string, to: string): Promise<void> {
       return;
     }
     const p = paths[0];
+    const ends = [p.nodes[0], p.nodes[p.nodes.length - 1]];
+    (["from", "to"] as const).forEach((box, i) => {
+      const input = document.getElementById(`q-${box}`) as HTMLInputElement | null;
+      if (input && !input.value) input.value = one(ends[i].nameTh, ends[i].nameEn);
+    });
     const byId = new Map((p.nodes as Json[]).map((n) => [n.id, n]));
     const name = (nid: string) => {
       const n = byId.get(nid);
