@@ -6,17 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
 node examples.mjs
-OUT=../api/static
-rm -rf "$OUT"
-mkdir -p "$OUT"
-common=(--bundle --minify --legal-comments=none --target=es2020 --outdir="$OUT"
+# Built into a fresh folder first, so that a failed build leaves api/static as it was.
+OUT="$(mktemp -d "${TMPDIR:-/tmp}/kb-web.XXXXXX")"
+trap 'rm -rf "$OUT"' EXIT
+common=(--bundle --minify --legal-comments=external --target=es2020 --outdir="$OUT"
   --loader:.woff2=file --loader:.woff=file --asset-names=fonts/[name] --public-path=/static
   --define:process.env.NODE_ENV='"production"' --log-level=warning)
 npx esbuild src/graphiql.tsx "${common[@]}"
 npx esbuild src/explorer.ts "${common[@]}"
 cp src/index.html src/graphiql.html "$OUT/"
-# Only what the pages use: fonts the CSS names, nothing else.
-du -k "$OUT"/*.js "$OUT"/*.css | sort -k2
+cp node_modules/@fontsource/sarabun/LICENSE "$OUT/fonts/LICENSE-Sarabun-OFL.txt"
+rm -rf ../api/static
+cp -r "$OUT" ../api/static
+chmod -R u=rwX,go=rX ../api/static
+# What the pages load (KB): the fonts are only those the CSS names.
+(cd ../api/static && du -k ./*.js ./*.css fonts/* | sort -k2)
 # The accessibility checker the browser tests inject into the pages (tests/test_web.py); kept in
 # the repository so that the tests need no Node either.
 mkdir -p ../tests/assets
