@@ -195,9 +195,12 @@ async def test_search_for_a_province_opens_its_page_with_the_api_counts(
         gql(
             http,
             """{ rollup(area: "area:71") { organizations people partnerships
-                 children { area { nameTh } } } }""",
+                 children { area { nameTh } } }
+               pools(within: "area:71", first: 20) { pools { nameTh } } }""",
         )
-    )["rollup"]
+    )
+    pools = [p["nameTh"] for p in expected["pools"]["pools"]]
+    expected = expected["rollup"]
     totals = page.get_by_test_id("rollup-totals")
     await totals.wait_for()
     assert (await page.get_by_test_id("title").inner_text()).startswith("กาญจนบุรี")
@@ -209,6 +212,10 @@ async def test_search_for_a_province_opens_its_page_with_the_api_counts(
     for child in expected["children"]:
         assert child["area"]["nameTh"] in table
     assert await _graph_nodes(visit) == len(_neighbours(http, "area:71"))
+    assert pools  # the demo pools money in Kanchanaburi
+    shown_pools = await page.get_by_test_id("pools").inner_text()
+    for name in pools:
+        assert name in shown_pools
 
 
 async def test_a_second_tier_leader_sees_key_people_a_level_up_and_shared_resources(

@@ -143,7 +143,9 @@ const ROLLUP = `query Rollup($id: ID!) {
     ancestors { id nameTh nameEn level }
     children { area { id nameTh nameEn level } organizations people partnerships resources pools pooledAmount }
   }
-  coverage(area: $id) { withoutPartnership { id } withoutMechanism { id } withoutPool { id } } }`;
+  coverage(area: $id) { withoutPartnership { id } withoutMechanism { id } withoutPool { id } }
+  pools(within: $id, first: 20) {
+    pools { id nameTh nameEn level synthetic flows { contributed allocated balance } } } }`;
 
 const NEIGHBOURHOOD = `query Neighbourhood($id: ID!) {
   neighborhood(id: $id, depth: 1, limit: 80) { truncated cytoscape } }`;
@@ -609,8 +611,19 @@ async function areaBody(id: string, body: HTMLElement): Promise<void> {
       (document.getElementById("extra") as HTMLElement).innerHTML =
         `<nav class="crumbs" aria-label="${esc(one("พื้นที่ที่อยู่เหนือขึ้นไป", "areas above"))}">${crumbs}</nav>`;
     }
+    const pools = ((d.pools?.pools ?? []) as Json[]).map(
+      (p) => `<tr><th scope="row">${link(p.id, p.nameTh, p.nameEn)} ${syntheticBadge(p.synthetic)}<br><small class="muted">${term(LEVELS, p.level)}</small></th>
+        <td>${fmt(p.flows?.contributed ?? 0)}</td><td>${fmt(p.flows?.allocated ?? 0)}</td><td>${fmt(p.flows?.balance ?? 0)}</td></tr>`,
+    );
+    const poolTable = pools.length
+      ? `<div class="table-wrap"><table data-testid="pools">
+          <thead><tr><th scope="col">${bi("กองทุน", "pool")}</th><th scope="col">${bi("สมทบ", "contributed")}</th>
+            <th scope="col">${bi("จัดสรร", "allocated")}</th><th scope="col">${bi("คงเหลือ", "balance")}</th></tr></thead>
+          <tbody>${pools.join("")}</tbody></table></div>`
+      : `<p class="muted">${bi("ไม่มี", "none")}</p>`;
     body.innerHTML =
-      section("สรุปตามระดับ", "Rollup by level", totals + table, "rollup");
+      section("สรุปตามระดับ", "Rollup by level", totals + table, "rollup") +
+      section("กองทุนร่วม: สมทบและจัดสรร (บาท)", "Pools: contributed and allocated (baht)", poolTable);
   } catch (err) {
     body.innerHTML = failed(err);
   }
