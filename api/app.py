@@ -6,9 +6,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from graph.errors import GraphError
 from graph.memory import settle
@@ -18,6 +20,10 @@ from graph.runtime import Runtime, open_runtime
 from graph.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+# The explorer and GraphiQL, built from web/ (web/build.sh) and shipped inside the package, so
+# that every script, style and font comes from this app: no CDN, nothing needs internet access.
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,16 @@ def create_app(
             }
         )
 
+    explorer_html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def explorer() -> HTMLResponse:
+        return HTMLResponse(explorer_html)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
     from schema.app import graphql_router
 
-    app.include_router(graphql_router(settings), prefix="/graphql")
+    ide_html = (STATIC_DIR / "graphiql.html").read_text(encoding="utf-8")
+    app.include_router(graphql_router(settings, ide_html=ide_html), prefix="/graphql")
     return app

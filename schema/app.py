@@ -82,7 +82,24 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
 
 
-def graphql_router(settings: Settings) -> GraphQLRouter[Any, Any]:
-    return GraphQLRouter(
-        build_schema(settings), context_getter=context_getter(settings), graphql_ide="graphiql"
+class _Router(GraphQLRouter[Any, Any]):
+    """Strawberry's router, with the page GraphiQL is served in given by the caller: Strawberry's
+    own page loads GraphiQL from a CDN, which shows a blank page without internet access."""
+
+    def __init__(self, *args: Any, ide_html: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ide_html = ide_html
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self._ide_html if self._ide_html is not None else super().graphql_ide_html
+
+
+def graphql_router(settings: Settings, *, ide_html: str | None = None) -> GraphQLRouter[Any, Any]:
+    """The /graphql router; ``ide_html`` is the page served to browsers (GET, Accept text/html)."""
+    return _Router(
+        build_schema(settings),
+        context_getter=context_getter(settings),
+        graphql_ide="graphiql",
+        ide_html=ide_html,
     )
