@@ -36,6 +36,8 @@ OPTIONAL_WORDS = frozenset(
     # The same level words in English and in the RTGS transcriptions road signs use.
     | {"province", "changwat", "district", "amphoe", "amphur", "subdistrict"}
     | {"tambon", "khet", "khwaeng", "kwaeng"}
+    # Honorifics a person's name is often typed with; names are stored without them.
+    | {"นาย", "นาง", "นางสาว", "คุณ", "mr", "mrs", "ms", "khun"}
 )
 # Abbreviated level words, as on an address: จ.กาญจนบุรี, อ. ท่าม่วง, ต.บ้านใต้.
 _ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")

@@ -49,6 +49,8 @@ PIYA = "person:piya-phuangsamli"
         ("Theerapong", THIRAPHONG),
         ("Puangsamlee", PIYA),
         ("ธีรพงษ์", THIRAPHONG),
+        ("นายธีรพงศ์", THIRAPHONG),  # with an honorific
+        ("คุณปิยะ", PIYA),
         ("ปิยะ พวงสําลี", PIYA),  # sara am as nikhahit + sara aa
     ],
 )
