@@ -316,3 +316,51 @@ def probe(
         jfr_window=jfr_window,
         json_out=json_out,
     )
+
+
+@app.command()
+def search(
+    engine: Engine = "embedded",
+    work: Annotated[
+        Path | None,
+        typer.Option(help="Data directory of the embedded engine (kept; default: a fresh one)."),
+    ] = None,
+    out: Out = BENCH_DIR / "results",
+    write_set: Annotated[
+        bool, typer.Option("--write-set", help="Regenerate bench/search_eval.yaml first.")
+    ] = False,
+    baseline: Annotated[bool, typer.Option(help="Also run the fuzzy baseline.")] = True,
+) -> None:
+    """Search quality and speed: hit@1, hit@5, MRR, zero results, p50/p95 per category of
+    query (bench/search_eval.yaml), beside a rapidfuzz baseline, on the real seeded data."""
+    from bench import search_eval
+
+    console = _console()
+    if engine not in ("embedded", "neo4j"):
+        raise typer.BadParameter("--engine must be embedded or neo4j")
+    if write_set:
+        cases = search_eval.generate()
+        search_eval.write(cases)
+        console.print(f"wrote {len(cases)} cases to {search_eval.EVAL_FILE}")
+
+    async def work_() -> None:
+        from bench.search_report import evaluate, save, show
+        from graph.runtime import open_runtime
+        from graph.settings import Settings
+        from seeds.pipeline import seed
+
+        with tempfile.TemporaryDirectory(prefix="kb-bench-search-") as tmp:
+            data_dir = work or Path(tmp)
+            if engine == "embedded":
+                settings = Settings(data_dir=data_dir, engine="embedded", _env_file=None)
+            else:
+                settings = Settings(_env_file=None)
+            async with open_runtime(settings) as rt:
+                await seed(rt.graph, demo=True, scale=1.0)
+                cases = search_eval.load()
+                report = await evaluate(rt.graph, cases, engine, with_baseline=baseline)
+            show(report, console)
+            for path in save(report, out):
+                console.print(f"wrote {path}")
+
+    _run(console, work_)

@@ -96,6 +96,16 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
     "เขต": ("district",),
     "ตำบล": ("subdistrict",),
     "แขวง": ("subdistrict",),
+    "province": ("province", "province_group"),
+    "changwat": ("province",),
+    "district": ("district",),
+    "amphoe": ("district",),
+    "amphur": ("district",),
+    "khet": ("district",),
+    "subdistrict": ("subdistrict",),
+    "tambon": ("subdistrict",),
+    "khwaeng": ("subdistrict",),
+    "kwaeng": ("subdistrict",),
 }
 _LEVEL_RANK = {level.value: i for i, level in enumerate(LEVEL_ORDER)}
 _NOT_AN_AREA = len(LEVEL_ORDER) + 1  # in a tie, areas come before organizations and people
@@ -149,10 +159,15 @@ async def search(
         return []
     cap = max(CANDIDATE_CAP, 2 * limit)
     hits = await _hits(graph, chosen, query, query.lucene, cap, within)
-    if not hits and query.lucene_fuzzy is not None:
-        # Nothing as typed: allow a slip in the longer Latin words ("Kanchanabury"). Only now,
+    if query.lucene_fuzzy is not None and max((h.score for h in hits), default=0.0) < ALL_WORDS:
+        # Nothing as typed, or only loosely: allow a slip in the longer Latin words
+        # ("Kanchanabury") and ask for the text's skeleton ("Teerapong", "กาญจนบรี"). Only now,
         # because fuzzy terms are what makes a search slow on the embedded engine.
-        hits = await _hits(graph, chosen, query, query.lucene_fuzzy, cap, within)
+        seen = {h.id: h for h in hits}
+        for h in await _hits(graph, chosen, query, query.lucene_fuzzy, cap, within):
+            if h.id not in seen or h.score > seen[h.id].score:
+                seen[h.id] = h
+        hits = list(seen.values())
     if not hits and within is not None:
         await require(graph, ("Area", within))  # nothing inside it, or no such area?
     hits.sort(key=_rank)
@@ -221,11 +236,12 @@ def _keys_of_words(ws: tuple[str, ...]) -> _Keys:
 
 
 @lru_cache(maxsize=100_000)
-def _roman_keys(ws: tuple[str, ...]) -> _Keys | None:
-    """The RTGS romanization of a Thai form's words; None for a form with no Thai in it."""
+def _roman_keys(ws: tuple[str, ...]) -> tuple[_Keys, ...]:
+    """The romanizations of a Thai form's words (``graph.text.romanized_variants``), RTGS
+    first; none for a form with no Thai in it."""
     if not any(thai.has_thai(w) for w in ws):
-        return None
-    return _Keys.of(tuple(r for r in (thai.romanize(w) for w in ws) if r))
+        return ()
+    return tuple(_Keys.of(tuple(v.split())) for v in thai.romanized_variants(ws))
 
 
 def _stored_words(stored: Any) -> dict[str, tuple[str, ...]]:
@@ -249,8 +265,11 @@ class _Query:
     roman: bool  # a Latin word in it: romanized Thai forms are compared too
     levels: frozenset[str]  # area levels named by its optional words (จังหวัด: province)
 
+    skeleton: str  # the skeleton of the words that must match (graph.text.skeleton)
+
     @classmethod
     def parse(cls, text: str) -> _Query | None:
+        text = thai.expand_abbreviations(text)
         lucene = thai.lucene_query(text, fuzzy=False)
         keys = _keys(text)
         if lucene is None or not keys.compact:
@@ -259,14 +278,16 @@ class _Query:
         token = "".join(thai.normalize(text).split())
         roman = any(not thai.has_thai(w) for w in keys.words)
         levels = frozenset(lv for w in keys.words for lv in LEVEL_WORDS.get(w, ()))
+        core = _core_words(keys.words)
         return cls(
             lucene,
             fuzzy if fuzzy != lucene else None,
             token,
             keys,
-            _core_words(keys.words),
+            core,
             roman,
             levels,
+            thai.skeleton(" ".join(core)),
         )
 
 
@@ -312,9 +333,8 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
         if ws is None:  # a node loaded before forms' words were stored
             ws = thai.words(value)
         keys = [(_keys_of_words(ws), False)]
-        roman = _roman_keys(ws) if query.roman else None
-        if roman is not None:
-            keys.append((roman, True))
+        if query.roman:
+            keys += [(k, True) for k in _roman_keys(ws)]
         for k, is_roman in keys:
             forms.append((name, k))
             tier = _tier(query, k, is_roman, level)
@@ -322,6 +342,8 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
                 best, matched = tier, name
     if best == 0.0:
         best, matched = _loose(query, forms)
+    if best < FUZZY:
+        best, matched = max((best, matched), _similar(query, forms))
     return SearchHit(str(row["id"]), label, best, matched, build_node(label, row))
 
 
@@ -342,6 +364,28 @@ def _loose(query: _Query, forms: list[tuple[str, _Keys]]) -> tuple[float, str]:
     most = max(counts.values())
     name = next(n for n, c in counts.items() if c == most)
     return (FUZZY if slipped else WORDS_ACROSS_FORMS), name
+
+
+def _similar(query: _Query, forms: list[tuple[str, _Keys]]) -> tuple[float, str]:
+    """A typo or another spelling: how close the text is to the closest form (or one word of
+    it), from 0.1 (the index's own match) up to just under ``FUZZY``: the mean of rapidfuzz's
+    normalized similarity of the letters and of the skeletons (``graph.text.skeleton``)."""
+    from rapidfuzz import fuzz
+
+    best, matched = 0.0, "search_text"
+    core = "".join(query.words)
+    for name, k in forms:
+        ws = _core_words(k.words)
+        units = [("".join(ws), thai.skeleton(" ".join(ws)))]
+        if len(ws) > 1:
+            units += [(w, thai.skeleton(w)) for w in ws]
+        for letters, sk in units:
+            sim = (fuzz.ratio(core, letters) + fuzz.ratio(query.skeleton, sk)) / 2
+            if sim > best:
+                best, matched = sim, name
+    if best == 0.0:
+        return INDEX_ONLY, "search_text"
+    return INDEX_ONLY + (FUZZY - INDEX_ONLY - 0.01) * best / 100, matched
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -33,7 +33,18 @@ _WILDCARD = re.compile(r"[*?]")
 # "กลางตอนล่าง 1" and "กลางล่าง 1" name the same province group.
 OPTIONAL_WORDS = frozenset(
     {"กลุ่ม", "จังหวัด", "ตอน", "ภาค", "อำเภอ", "ตำบล", "เขต", "แขวง", "the", "of", "group"}
+    # The same level words in English and in the RTGS transcriptions road signs use.
+    | {"province", "changwat", "district", "amphoe", "amphur", "subdistrict"}
+    | {"tambon", "khet", "khwaeng", "kwaeng"}
+    # Honorifics a person's name is often typed with; names are stored without them.
+    | {"นาย", "นาง", "นางสาว", "คุณ", "mr", "mrs", "ms", "khun"}
 )
+# Abbreviated level words, as on an address: จ.กาญจนบุรี, อ. ท่าม่วง, ต.บ้านใต้.
+_ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")
+_ABBREVIATED = {"จ": "จังหวัด", "อ": "อำเภอ", "ต": "ตำบล"}
+SKELETON_MARK = "§"  # index terms that are a name's skeleton, apart from its words
+MIN_SKELETON = 3
+FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
 MIN_SUFFIX_CLUSTERS = 2
 MIN_PREFIX = 3  # shorter search text is matched as whole terms only
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
@@ -49,6 +60,78 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = thai_digit_to_arabic_digit(thai_normalize(text))
     return " ".join(text.lower().split())
+
+
+def expand_abbreviations(text: str) -> str:
+    """จ.กาญจนบุรี → จังหวัดกาญจนบุรี: level abbreviations read as the words they stand for."""
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATED[m.group(1)], text)
+
+
+_THAI_NOT_CONSONANT = re.compile(r"[^\u0E01-\u0E2E0-9]")
+_LATIN_SOUNDS = (
+    ("tch", "c"),
+    ("ch", "c"),
+    ("dh", "t"),
+    ("th", "t"),
+    ("ph", "p"),
+    ("kh", "k"),
+    ("bh", "p"),
+    ("j", "c"),
+    ("d", "t"),
+    ("ng", "n"),
+    ("v", "w"),
+    ("q", "k"),
+)
+_VOWELS = re.compile(r"[aeiouh]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """What is left of a word when what people most often miss, swap or spell differently is
+    taken out: for Thai, its consonants (vowels, tone marks and a doubled letter dropped:
+    กาญจนบุรี → กญจนบร); for Latin, the consonants of its sound, with the RTGS digraphs and
+    their common alternatives made one (Thiraphong, Teerapong, Theerapong → trpn)."""
+    w = normalize(word)
+    if has_thai(w):
+        return _REPEATS.sub(r"\1", _THAI_NOT_CONSONANT.sub("", w))
+    out = []
+    for part in w.split():
+        part = "".join(_LATIN_WORD.findall(part))
+        for a, b in _LATIN_SOUNDS:
+            part = part.replace(a, b)
+        if part:
+            out.append(part[0] + _VOWELS.sub("", part[1:]))
+    return _REPEATS.sub(r"\1", "".join(out))
+
+
+_ENDS_IN_CONSONANT = re.compile(r"[\u0E01-\u0E2E]$")
+
+
+@lru_cache(maxsize=200_000)
+def romanized_variants(ws: tuple[str, ...]) -> tuple[str, ...]:
+    """Romanizations of a Thai name's words, space-separated: RTGS (PyThaiNLP royin) as the
+    words are, then with the linking vowel Thai spelling leaves unwritten after a word's last
+    consonant (ธีร·พงศ์ is read ธี-ระ-พงศ์: royin gives "thinphong", people write
+    "Thiraphong", "Teerapong"), one word at a time."""
+    base = [romanize(w) for w in ws]
+    out = [" ".join(base)]
+    for i, w in enumerate(ws):
+        if i < len(ws) - 1 and has_thai(w) and _ENDS_IN_CONSONANT.search(w):
+            out.append(" ".join([*base[:i], romanize(w + "ะ"), *base[i + 1 :]]))
+    return tuple(dict.fromkeys(v for v in out if v.strip()))
+
+
+def skeleton_terms(name: str) -> tuple[str, ...]:
+    """The skeleton index terms of a name: of the whole name and of each word, in its own
+    script and, for Thai, in the romanized one."""
+    norm = normalize(name)
+    ws = [w for w in words(norm) if w not in OPTIONAL_WORDS]
+    forms = [" ".join(ws), *ws]
+    if has_thai(norm):
+        forms += [*romanized_variants(tuple(ws))] + [romanize(w) for w in ws]
+    out = dict.fromkeys(skeleton(f) for f in forms)
+    return tuple(SKELETON_MARK + k for k in out if len(k) >= MIN_SKELETON)
 
 
 def has_thai(text: str) -> bool:
@@ -116,6 +199,7 @@ def name_terms(name: str) -> tuple[str, ...]:
         terms.append("".join(romanize(w) for w in ws))
     else:
         terms.append("".join(ws))
+    terms.extend(skeleton_terms(name))
     return tuple(t for t in terms if t)
 
 
@@ -170,7 +254,8 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     digits for a code).
 
     Fuzzy terms cost far more than exact and prefix ones on the embedded engine (tens of
-    milliseconds over the area index), so a caller may ask without them first."""
+    milliseconds over the area index), so a caller may ask without them first; with them,
+    the text's skeleton (``skeleton``) is asked for too, as typed and with one edit."""
     ws = [w for w in words(query) if w]
     required = [w for w in ws if w not in OPTIONAL_WORDS] or ws
     if not required:
@@ -190,4 +275,9 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         clauses.append(lucene_term(compact) + "*")
     elif compact:
         clauses.append(lucene_term(compact))
+    if fuzzy:
+        sk = skeleton(" ".join(required))
+        if len(sk) >= MIN_SKELETON:
+            term = lucene_term(SKELETON_MARK + sk)
+            clauses.append(term + (f" OR {term}~1" if len(sk) >= FUZZY_SKELETON else ""))
     return " OR ".join(clauses)

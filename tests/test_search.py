@@ -384,8 +384,17 @@ async def test_one_statement_for_every_label(kb: EngineUnderTest) -> None:
         await search(kb.graph, "กาญจนบุรี")
     assert trips.count == 1
     with count_round_trips() as trips:
-        await search(kb.graph, "กาญจนบุรี", labels=["Person"])
+        await search(kb.graph, "ธีรพงศ์", labels=["Person"])
     assert trips.count == 1
+
+
+async def test_nothing_as_typed_asks_once_more_for_slips(kb: EngineUnderTest) -> None:
+    """No person is named กาญจนบุรี: a second statement looks for slips and other spellings,
+    and finds no person either."""
+    with count_round_trips() as trips:
+        hits = await search(kb.graph, "กาญจนบุรี", labels=["Person"])
+    assert trips.count == 2
+    assert hits == []
 
 
 async def test_stored_words_of_each_form_are_what_the_ranking_segments(
