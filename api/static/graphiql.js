@@ -368,12 +368,16 @@ query SharedResources {
     }
   }
 }
-`},{title:"7. Search: Thai, English, part of a name, romanized Thai, code",query:`# 7. Search: Thai, English, part of a name, romanized Thai, code
+`},{title:"7. Search: Thai, English, part of a name, romanized Thai, code, level words, typos",query:`# 7. Search: Thai, English, part of a name, romanized Thai, code, level words, typos
 query Search {
   thai: search(text: "\u0E01\u0E25\u0E32\u0E07\u0E15\u0E2D\u0E19\u0E25\u0E48\u0E32\u0E07 1") { score matched label node { id ... on Area { nameTh level } } }
   english: search(text: "Kanchanaburi", first: 3) { label node { id ... on Area { nameTh } } }
   part: search(text: "\u0E1E\u0E2D\u0E0A\u0E37\u0E48\u0E19\u0E1A\u0E38\u0E0D") { label node { id ... on Person { nameTh } } }
   code: search(text: "710101") { node { id ... on Area { nameTh nameEn } } }
+  levelWord: search(text: "Amphoe Sai Yok", first: 1) { node { id ... on Area { nameTh level } } }
+  abbreviated: search(text: "\u0E2D.\u0E44\u0E17\u0E23\u0E42\u0E22\u0E04", first: 1) { node { id ... on Area { nameEn level } } }
+  typo: search(text: "\u0E01\u0E32\u0E0D\u0E08\u0E19\u0E1A\u0E23\u0E35", first: 1) { score node { id ... on Area { nameTh } } }
+  spelling: search(text: "Teerapong", first: 1) { node { id ... on Person { nameTh } } }
 }
 `},{title:"8. Neighbourhood: draw it with Cytoscape.js or vis-network",query:`# 8. Neighbourhood: draw it with Cytoscape.js or vis-network
 query Neighbourhood {
