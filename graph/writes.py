@@ -57,7 +57,9 @@ T = TypeVar("T")
 # Levels whose areas come from geothai (the government's tree): read-only through the API.
 GOVERNMENT_LEVELS = frozenset({"country", "province", "district", "subdistrict"})
 MAX_LIST = 200  # items in one list field of one record (parties, attendees, areas ...)
-RETRIES = 5
+# Every write adds to the rollups of the areas above it, so concurrent writers meet on the
+# country's and the region's counters: retry with a growing, jittered wait (about 2 s in all).
+RETRIES = 9
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -387,7 +389,9 @@ async def _in_transaction(graph: Graph, work: Callable[[Tx], Awaitable[T]]) -> T
         except QueryFailed as exc:
             if not _transient(exc) or attempt == RETRIES - 1:
                 raise
-            await asyncio.sleep(0.01 * (attempt + 1) + secrets.randbelow(20) / 1000)
+            await asyncio.sleep(
+                min(0.5, 0.01 * 2**attempt) * (0.5 + secrets.randbelow(1000) / 1000)
+            )
     raise AssertionError("unreachable")
 
 
