@@ -7,6 +7,7 @@ and for the benchmark) and where driver errors become ``graph.errors``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -95,6 +96,9 @@ class Graph:
         self.database = database
         self.dialect = dialect
         self.engine = engine
+        # Writes through this process, one at a time where the engine would otherwise make
+        # concurrent writers fail at commit (see graph.writes).
+        self.write_lock = asyncio.Lock()
 
     @classmethod
     async def connect(cls, endpoint: BoltEndpoint, dialect: Dialect, engine: str) -> Graph:

@@ -26,6 +26,7 @@ deletion is itself a change in the history.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -381,10 +382,17 @@ def _transient(exc: BaseException) -> bool:
 
 async def _in_transaction(graph: Graph, work: Callable[[Tx], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction, again from the start when a concurrent writer got there
-    first (it will then see that writer's revision)."""
+    first (it will then see that writer's revision).
+
+    On the embedded engine, whose transactions are optimistic (a conflict shows at commit),
+    the writes of this process (the only one that can hold its data directory) run one at a
+    time: every write adds to the same counters (the country's, the region's), and with ten
+    writers some failed even after retries. Neo4j locks what a transaction changes and
+    queues the others itself."""
+    serial = graph.write_lock if graph.engine == "embedded" else contextlib.nullcontext()
     for attempt in range(RETRIES):
         try:
-            async with graph.transaction() as tx:
+            async with serial, graph.transaction() as tx:
                 return await work(tx)
         except QueryFailed as exc:
             if not _transient(exc) or attempt == RETRIES - 1:
