@@ -509,14 +509,16 @@ async def _shares(tx: Tx, entities: dict[str, list[str]]) -> Shares:
     return total
 
 
-async def _snapshot(tx: Tx, label: str, entity: str, *records: dict[str, Any] | None) -> _Snapshot:
+async def _snapshot(
+    tx: Tx, label: str, entity: str, *records: dict[str, Any] | None, deleting: bool = False
+) -> _Snapshot:
     """Before a write to ``entity``: the counted entities it may change, and their shares."""
     if label == "Area":
         return _Snapshot(None, {})
     entities: dict[str, list[str]] = {}
     if label in rq.SHARES:
         entities[label] = [entity]
-    if label == "Organization":  # deleting it takes its contributions out of their pools
+    if label == "Organization" and deleting:  # its contributions leave their pools with it
         rows = await tx.run(rq.CONTRIBUTED_TO, id=entity)
         entities["Resource"] = [r["id"] for r in rows]
     if label == "Contribution":
@@ -821,7 +823,7 @@ async def delete(
         at = _now()
         sources = await _sources(tx, prov, at)
         touched = await _check_scope(tx, caller, entity, before, None)
-        snapshot = await _snapshot(tx, label, entity, before)
+        snapshot = await _snapshot(tx, label, entity, before, deleting=True)
         await tx.run(q.delete_statement(label), id=entity)
         await _refresh(tx, snapshot, touched, _resources_of(label, before))
         change = await _record_change(
