@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shlex
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -118,21 +120,32 @@ async def run_scale(opts: Options, console: Console, *, concurrency: bool = True
     result.load = await load_fresh(settings, opts.scale, opts.seed, opts.provinces)
 
     console.rule("serving")
-    env = server_env(opts.engine, opts.data_dir, opts.heap)
-    server = ApiServer(env, opts.work / f"{opts.engine}-scale-{opts.scale:g}-server.log")
+    with serving(opts, console) as server, RssSampler(server.pid) as rss:
+        await _measure(opts, settings, server.url, result, console, concurrency)
+    result.memory = _memory(opts, rss)
+    result.finished_at = now()
+    return result
+
+
+@contextlib.contextmanager
+def serving(
+    opts: Options, console: Console, log: str = "server", **env: str
+) -> Iterator[ApiServer]:
+    """`kb serve` on the graph just loaded (``env`` added to its environment); stopped
+    afterwards, and the embedded data directory removed unless kept."""
+    server = ApiServer(
+        {**server_env(opts.engine, opts.data_dir, opts.heap), **env},
+        opts.work / f"{opts.engine}-scale-{opts.scale:g}-{log}.log",
+    )
     try:
         with console.status("starting the API server (kb serve)"):
             server.start()
-        with RssSampler(server.pid) as rss:
-            await _measure(opts, settings, server.url, result, console, concurrency)
-        result.memory = _memory(opts, rss)
+        yield server
     finally:
         with console.status("stopping the API server"):
             server.stop()
         if opts.engine == "embedded" and not opts.keep:
             shutil.rmtree(opts.data_dir, ignore_errors=True)
-    result.finished_at = now()
-    return result
 
 
 async def _measure(

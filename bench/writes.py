@@ -21,8 +21,8 @@ from rich.table import Table
 from bench import queries as q
 from bench.loading import LoadResult, load_fresh, progress_bar
 from bench.machine import describe_machine
-from bench.run import Options, count_graph, engine_runtime, engine_settings, now
-from bench.server import ApiServer, ServerFailed, server_env
+from bench.run import Options, count_graph, engine_runtime, engine_settings, now, serving
+from bench.server import ServerFailed
 from bench.stats import Latency, summarize
 from graph.accounts import Role, create_token
 from graph.runtime import open_runtime
@@ -204,11 +204,7 @@ async def run_writes(opts: WriteOptions, console: Console) -> WritesResult:
         shutil.rmtree(run.data_dir, ignore_errors=True)
     console.rule(f"[bold]{run.engine}, scale {run.scale:g}: loading")
     result.load = await load_fresh(settings, run.scale, run.seed, run.provinces)
-    env = {**server_env(run.engine, run.data_dir, run.heap), "KB_TRACE_STATEMENTS": "false"}
-    server = ApiServer(env, run.work / f"{run.engine}-scale-{run.scale:g}-writes-server.log")
-    try:
-        with console.status("starting the API server (kb serve)"):
-            server.start()
+    with serving(run, console, "writes-server", KB_TRACE_STATEMENTS="false") as server:
         async with open_runtime(settings, apply_migrations=False) as rt:
             result.graph = await count_graph(rt.graph)
             result.machine["engine_runtime"] = await engine_runtime(rt.graph, run.engine)
@@ -247,11 +243,6 @@ async def run_writes(opts: WriteOptions, console: Console) -> WritesResult:
                     bar.advance(task)
                 result.refresh = summarize(shares)
                 result.recount = summarize(recounts)
-    finally:
-        with console.status("stopping the API server"):
-            server.stop()
-        if run.engine == "embedded" and not run.keep:
-            shutil.rmtree(run.data_dir, ignore_errors=True)
     result.finished_at = now()
     return result
 
