@@ -319,6 +319,24 @@ def probe(
 
 
 @app.command()
+def overhead(
+    data_dir: Annotated[
+        Path, typer.Option(help="A seeded data directory (kb seed --demo, or a kept bench graph).")
+    ] = Path(".kb"),
+    samples: Samples = 20,
+    seed: Seed = 2566,
+    out: Annotated[Path | None, typer.Option(help="Also write the table to this file.")] = None,
+) -> None:
+    """Split each question's request time: raw Cypher, the floor of any request, the rest."""
+    from bench.overhead import main as split
+
+    text = split(data_dir, samples, seed)
+    _console().print(text)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+@app.command()
 def search(
     engine: Engine = "embedded",
     work: Annotated[

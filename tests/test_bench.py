@@ -210,7 +210,7 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "growth", "smoke", "compare", "probe"):
+    for command in ("run", "growth", "smoke", "compare", "probe", "overhead"):
         assert command in result.output
 
 
@@ -308,6 +308,20 @@ async def test_the_probe_breaks_a_question_into_its_statements(
             s["share_of_raw"] > 0 and s["p95_ms"] >= s["p50_ms"] for s in found["statements"]
         )
         assert all(s["calls"] >= 1 and s["rows_max"] >= 1 for s in found["statements"])
+
+
+async def test_the_overhead_split_adds_up(kb: EngineUnderTest, traced_api: str) -> None:
+    from bench.overhead import count_fields, measure, table
+
+    assert count_fields({"a": 1, "b": [{"c": 2}, {"c": 3, "d": {"e": 4}}]}) == 6
+    async with httpx.AsyncClient(base_url=traced_api, timeout=60) as client:
+        splits = await measure(client, kb.graph, samples=2, seed=1)
+    assert {s.question for s in splits} == {q.name for q in QUESTIONS}
+    for s in splits:
+        assert s.request_ms > 0 and s.raw_ms > 0 and s.floor_ms > 0, s
+        assert s.fields > 0, s
+        assert s.rest_ms == max(s.request_ms - s.raw_ms - s.floor_ms, 0.0)
+    assert table(splits).count("\n") == len(splits) + 1
 
 
 def test_the_product_loads_no_benchmark_until_asked() -> None:
