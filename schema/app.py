@@ -13,7 +13,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.fastapi import GraphQLRouter
@@ -22,7 +21,7 @@ from strawberry.types import ExecutionResult
 from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
-from schema.limits import DatabaseRoundTrips, QueryCost
+from schema.limits import DatabaseRoundTrips, Pricing, QueryCost, depth_rule
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -59,11 +58,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # The depth and alias limits are validation rules. Each limiter instance makes new rule
     # classes, and the validation cache is keyed by the rules: made per request they would
     # never hit the cache, and every request would be validated again (a third of a nested
-    # read's time). Made once here, a document is validated once.
+    # read's time). Made once here, a document is validated once. The depth rule is ours
+    # (schema.limits): Strawberry's expands a fragment again at every spread.
     limit_rules = [
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        depth_rule(settings.max_query_depth),
     ]
+    pricing = Pricing(unpaged_list_size=settings.unpaged_list_size)
     return KBSchema(
         query=Query,
         mutation=Mutation,
@@ -75,7 +76,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             lambda: AddValidationRules(limit_rules),
             lambda: QueryCost(
-                max_cost=settings.max_query_cost, max_page_size=settings.max_page_size
+                max_cost=settings.max_query_cost,
+                max_page_size=settings.max_page_size,
+                pricing=pricing,
             ),
             lambda: DatabaseRoundTrips(trace=settings.trace_statements),
         ],
