@@ -163,10 +163,15 @@ class Graph:
             raise _translate(exc) from exc
 
     @contextlib.asynccontextmanager
-    async def rolled_back(self) -> AsyncIterator[Tx]:
-        """A transaction that is always rolled back: what runs in it can never be committed."""
+    async def rolled_back(self, *, read_only: bool = False) -> AsyncIterator[Tx]:
+        """A transaction that is always rolled back: what runs in it can never be committed.
+        With ``read_only`` the session asks for read access, which Neo4j enforces (a write in
+        it fails); the embedded engine (ArcadeDB) ignores the access mode."""
+        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(
+                database=self.database, default_access_mode=mode
+            ) as session:
                 tx = await session.begin_transaction()
                 try:
                     yield Tx(tx)
