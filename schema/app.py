@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionResult
 
+from graph.db import time_limit
 from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
@@ -38,7 +39,10 @@ class KBSchema(strawberry.Schema):
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
-            result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
+            # The engine gets the time left with every statement (graph.db.time_limit): on
+            # Neo4j a statement cancelled here is stopped there too, at the latest by then.
+            with time_limit(self.timeout):
+                result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
         except TimeoutError:
             log.warning("GraphQL operation cancelled after %.1fs", self.timeout)
             error = GraphQLError(

@@ -152,3 +152,59 @@ def test_bad_cursors_are_user_errors(http: httpx.Client, cursor: str) -> None:
         {"after": cursor},
     )
     assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+# --- time limits sent to the engine --------------------------------------------------------------
+
+# About 12 s of work on Neo4j (90 million rows), nothing a request asks for: it stands for any
+# statement that would run past the request's time limit.
+SLOW_STATEMENT = (
+    "UNWIND range(1, 3000) AS x UNWIND range(1, 30000) AS y "
+    "WITH x, y WHERE (x * y) % 7919 = 1 RETURN count(*) AS n"
+)
+NO_TIMEOUT_ON_ARCADEDB = (
+    "ArcadeDB ignores the Bolt transaction timeout (measured: a statement sent with 0.5 s ran "
+    "its 25 s); see README, Safety"
+)
+
+
+async def test_no_statement_starts_after_the_time_limit(kb: EngineUnderTest) -> None:
+    from graph.db import time_limit
+    from graph.errors import QueryTimedOut
+
+    with time_limit(0.0), pytest.raises(QueryTimedOut):
+        await kb.graph.read("RETURN 1 AS one")
+
+
+async def test_the_engine_stops_a_statement_at_the_time_limit(kb: EngineUnderTest) -> None:
+    from graph.db import time_limit
+    from graph.errors import QueryTimedOut
+
+    if kb.name == "embedded":
+        pytest.skip(NO_TIMEOUT_ON_ARCADEDB)
+    start = time.perf_counter()
+    with time_limit(1.0), pytest.raises(QueryTimedOut):
+        await kb.graph.read(SLOW_STATEMENT)
+    # Neo4j checks timeouts every 2 s (db.transaction.monitor.check.interval).
+    assert time.perf_counter() - start < 6
+
+
+async def test_a_cancelled_requests_statement_stops_on_the_engine(kb: EngineUnderTest) -> None:
+    """The client gives up (asyncio cancels the request) before the limit: the engine stops
+    the statement by the limit anyway, instead of running it to its end."""
+    import asyncio
+
+    from graph.db import time_limit
+
+    if kb.name == "embedded":
+        pytest.skip(NO_TIMEOUT_ON_ARCADEDB)
+    with time_limit(1.0), pytest.raises(TimeoutError):
+        await asyncio.wait_for(kb.graph.read(SLOW_STATEMENT), 0.3)
+    running = []
+    for _ in range(40):  # up to 8 s; unstopped, it would run about 12 s
+        rows = await kb.graph.read("SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery")
+        running = [r for r in rows if "% 7919" in (r["currentQuery"] or "")]
+        if not running:
+            break
+        await asyncio.sleep(0.2)
+    assert running == []
