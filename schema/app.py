@@ -7,10 +7,9 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -22,7 +21,7 @@ from graph.db import time_limit
 from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
-from schema.limits import DatabaseRoundTrips, Pricing, QueryCost, depth_rule
+from schema.limits import DatabaseRoundTrips, Pricing, QueryCost, alias_rule, depth_rule
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -62,10 +61,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # The depth and alias limits are validation rules. Each limiter instance makes new rule
     # classes, and the validation cache is keyed by the rules: made per request they would
     # never hit the cache, and every request would be validated again (a third of a nested
-    # read's time). Made once here, a document is validated once. The depth rule is ours
-    # (schema.limits): Strawberry's expands a fragment again at every spread.
-    limit_rules = [
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    # read's time). Made once here, a document is validated once. Both rules are ours
+    # (schema.limits): Strawberry's expand a fragment again at every spread of it.
+    limit_rules: list[type[ASTValidationRule]] = [
+        alias_rule(settings.max_aliases),
         depth_rule(settings.max_query_depth),
     ]
     pricing = Pricing(unpaged_list_size=settings.unpaged_list_size)

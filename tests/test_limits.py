@@ -58,6 +58,18 @@ def test_depth_through_fragments_is_still_measured(http: httpx.Client) -> None:
     assert error_codes(gql(http, query)) == ["DEPTH_LIMIT_EXCEEDED"]
 
 
+def test_aliases_are_counted_through_fragments(http: httpx.Client) -> None:
+    """Each spread of a fragment counts its aliases again, as Strawberry's limiter counts."""
+    query = (
+        "{ ...A ...A ...A } fragment A on Query { "
+        + " ".join(f'a{i}: area(code: "71") {{ code }}' for i in range(11))
+        + " }"
+    )
+    body = gql(http, query)
+    assert error_codes(body) == ["TOO_MANY_ALIASES"]
+    assert body["errors"][0]["message"] == "33 aliases found. Allowed: 30"
+
+
 def test_thirty_aliases_of_the_area_tree_are_refused_at_once(http: httpx.Client) -> None:
     aliases = " ".join(f'a{i}: area(code: "TH") {{ {area_tree(6)} }}' for i in range(30))
     body, took = timed(http, f"{{ {aliases} }}")
