@@ -15,6 +15,7 @@ from graphql import (
     GraphQLError,
     GraphQLList,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -24,6 +25,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_nullable_type,
+    is_abstract_type,
     value_from_ast_untyped,
 )
 from graphql.language import DocumentNode
@@ -31,6 +33,7 @@ from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 
 from graph.db import RoundTrips, _counter
+from graph.limits import MAX_PARTNER_HOPS, MAX_PATH_HOPS
 from schema.errors import PageSizeExceeded, TooComplex
 
 # Fields that run a whole question: they cost more than a plain field.
@@ -55,8 +58,13 @@ AREA_DESCENDANTS = (64, 808, 6_202, 1_248, 1_248)
 # Fields that step one level down the area tree, and fields that stay on the same area.
 AREA_STEP_DOWN = frozenset({("Area", "children"), ("AreaRollup", "children")})
 AREA_SAME = frozenset({("AreaRollup", "area")})
+# A path's nodes and steps: a partner network's path takes two steps a hop (organization,
+# partnership, organization), a shortest connection at most MAX_PATH_HOPS.
+PATH_LENGTH = max(2 * MAX_PARTNER_HOPS, MAX_PATH_HOPS) + 1
 # Other lists without a page size whose bound is known from the data model.
 KNOWN_LIST_SIZE = {
+    ("Path", "nodes"): PATH_LENGTH,
+    ("Path", "steps"): PATH_LENGTH,
     ("Area", "ancestors"): 6,
     ("AreaRollup", "ancestors"): 6,
     ("Coverage", "children"): AREA_DESCENDANTS[0],
@@ -238,16 +246,33 @@ class _CostWalk:
         """The cost of ``selection`` asked once; ``chain`` is how many levels below the first
         area of a chain of `children` it is; ``paged`` when it is a page's content."""
         total = 0
+        # On an interface or union, fragments on different object types exclude each other:
+        # an item is one of them, so it costs the dearest of them, not their sum.
+        by_type: dict[str, int] = {}
+        abstract = is_abstract_type(parent)
         for node in selection.selections if selection is not None else ():
             if isinstance(node, FieldNode):
                 total += self.field(node, parent, chain, paged, introspection)
-            elif isinstance(node, InlineFragmentNode):
+                continue
+            if isinstance(node, InlineFragmentNode):
                 condition = node.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selection(node.selection_set, inner, chain, paged, introspection)
+                cost = self.selection(node.selection_set, inner, chain, paged, introspection)
             elif isinstance(node, FragmentSpreadNode):
-                total += self.fragment(node.name.value, chain, paged, introspection)
-        return total
+                definition = self.fragments.get(node.name.value)
+                inner = (
+                    self.schema.get_type(definition.type_condition.name.value)
+                    if definition is not None
+                    else None
+                )
+                cost = self.fragment(node.name.value, chain, paged, introspection)
+            else:
+                continue
+            if abstract and isinstance(inner, GraphQLObjectType):
+                by_type[inner.name] = by_type.get(inner.name, 0) + cost
+            else:
+                total += cost
+        return total + max(by_type.values(), default=0)
 
     def fragment(self, name: str, chain: int, paged: bool, introspection: bool) -> int:
         key = (name, chain, paged)

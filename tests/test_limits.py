@@ -99,6 +99,24 @@ async def test_the_area_tree_fits_its_price(kb: EngineUnderTest) -> None:
         assert row is not None and (row["most"] or 0) <= bound, (k, row)
 
 
+def test_fragments_on_the_types_of_an_interface_cost_the_dearest() -> None:
+    """A node is one type: fragments on different types of `Node` are priced by the dearest,
+    not summed (every field of all nine entity types would otherwise count for each node)."""
+    from graphql import parse
+
+    from graph.settings import Settings
+    from schema.app import build_schema
+    from schema.limits import Pricing, check_cost
+
+    schema = build_schema(Settings(_env_file=None))._schema  # type: ignore[call-arg]
+    query = """{ node(id: "area:71") { id ... on Area { code level } ...O } }
+               fragment O on Organization { nameTh nameEn kind }"""
+    cost = check_cost(
+        schema, parse(query), {}, max_cost=10**6, max_page_size=100, pricing=Pricing()
+    )
+    assert cost == 1 + 1 + 3  # node, id, and the Organization fragment's three fields
+
+
 LITERAL_100 = """{ organizations(first: 100) { nodes { partners(hops: 4, first: 100) {
     organization { partners(first: 100) { hops } } } } } }"""
 DEFAULT_100 = """query($n: Int = 100) { organizations(first: $n) { nodes {
