@@ -43,9 +43,18 @@ def server_env(engine: str, data_dir: Path, heap: str) -> dict[str, str]:
 class ApiServer:
     """`python -m api.cli serve` on a free loopback port; its output goes to ``log_path``."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        args: tuple[str, ...] = (),
+        cwd: Path | None = None,
+    ) -> None:
         self.env = env
         self.log_path = log_path
+        self.args = args  # more `kb serve` options (`--demo`)
+        self.cwd = cwd  # serve the source tree there (another commit's checkout)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -61,8 +70,9 @@ class ApiServer:
         self._log = self.log_path.open("wb")
         command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"]
         self.process = subprocess.Popen(
-            [*command, "--port", str(self.port)],
+            [*command, "--port", str(self.port), *self.args],
             env=self.env,
+            cwd=self.cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

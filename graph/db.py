@@ -2,7 +2,8 @@
 
 Every statement the application runs passes through ``Graph.read``, ``Graph.write`` or a
 ``Graph.transaction()``, which is where round trips are counted (for the tests that bound them
-and for the benchmark) and where driver errors become ``graph.errors``.
+and for the benchmark), where driver errors become ``graph.errors``, and where the time left
+to the current request (``time_limit``) goes to the engine as the transaction's timeout.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.engine import BoltEndpoint
 from graph.engine.dialect import Dialect
-from graph.errors import GraphUnavailable, QueryFailed
+from graph.errors import GraphUnavailable, QueryFailed, QueryTimedOut
 
 # Neo4j reports hints (deprecations, unknown property names) as notifications; they are for the
 # author of a query at development time, not for the operator's log.
@@ -62,7 +64,37 @@ def _count(query: str, params: Mapping[str, Any]) -> None:
             counter.statements.append((query, dict(params)))
 
 
+# The monotonic instant by which the current request must be answered (None: no limit).
+_deadline: ContextVar[float | None] = ContextVar("kb_deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Statements run in this block (and in tasks it starts) must end within ``seconds`` of its
+    start: each is sent with the time left as its transaction timeout, which Neo4j enforces by
+    stopping it, so a statement outlives neither its request nor a cancelled client. ArcadeDB
+    ignores the timeout over Bolt (see README, Safety)."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _time_left() -> float | None:
+    """Seconds left to the current request; ``QueryTimedOut`` when none are."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0.001:  # 0 would mean "no timeout" to the engine
+        raise QueryTimedOut("the request's time ran out before this statement could start")
+    return left
+
+
 def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, neo4j_errors.Neo4jError) and "TransactionTimedOut" in (exc.code or ""):
+        return QueryTimedOut("the graph engine stopped the statement at the request's time limit")
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
         return GraphUnavailable(f"the graph engine is unreachable: {exc}")
     if isinstance(exc, neo4j_errors.AuthError):
@@ -124,11 +156,12 @@ class Graph:
         """Run one read statement in an auto-commit transaction and return its rows."""
         values = dict(params or {}, **kw)
         _count(query, values)
+        timeout = _time_left()
         try:
             async with self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
-                result = await session.run(query, values)
+                result = await session.run(neo4j.Query(query, timeout=timeout), values)
                 return await result.data()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
@@ -149,9 +182,10 @@ class Graph:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """An explicit transaction: committed when the block ends, rolled back on any error."""
+        timeout = _time_left()
         try:
             async with self.driver.session(database=self.database) as session:
-                tx = await session.begin_transaction()
+                tx = await session.begin_transaction(timeout=timeout)
                 try:
                     yield Tx(tx)
                 except BaseException:
@@ -163,11 +197,17 @@ class Graph:
             raise _translate(exc) from exc
 
     @contextlib.asynccontextmanager
-    async def rolled_back(self) -> AsyncIterator[Tx]:
-        """A transaction that is always rolled back: what runs in it can never be committed."""
+    async def rolled_back(self, *, read_only: bool = False) -> AsyncIterator[Tx]:
+        """A transaction that is always rolled back: what runs in it can never be committed.
+        With ``read_only`` the session asks for read access, which Neo4j enforces (a write in
+        it fails); the embedded engine (ArcadeDB) ignores the access mode."""
+        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
+        timeout = _time_left()
         try:
-            async with self.driver.session(database=self.database) as session:
-                tx = await session.begin_transaction()
+            async with self.driver.session(
+                database=self.database, default_access_mode=mode
+            ) as session:
+                tx = await session.begin_transaction(timeout=timeout)
                 try:
                     yield Tx(tx)
                 finally:

@@ -19,6 +19,10 @@ class QueryFailed(GraphError):
         self.code = code
 
 
+class QueryTimedOut(GraphError, TimeoutError):
+    """The request's time ran out: before a statement was sent, or the engine stopped it."""
+
+
 class ReadOnlyViolation(GraphError):
     """A statement that writes was given where only reads are allowed."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -14,6 +15,8 @@ from graph.errors import InvalidInput
 from graph.queries.lists import LISTS
 from graph.queries.relations import NO_PLAN, Plan
 
+# A cursor this server writes is a few hundred characters at most (a name and an id).
+MAX_CURSOR_LENGTH = 2_000
 _FILTER_KEYS = ("levels", "kinds", "tiers", "statuses", "valid_on", "from", "to", "synthetic")
 
 
@@ -31,12 +34,31 @@ def encode_cursor(sort_key: Any, node_id: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([sort_key, node_id]).encode()).decode()
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+def _sort_key_ok(key: Any) -> bool:
+    """A sort key the engines can take as a parameter: what ``encode_cursor`` writes."""
+    if isinstance(key, bool) or key is None or isinstance(key, str):
+        return True
+    if isinstance(key, int):
+        return key in _INT64  # a larger integer cannot be sent over Bolt
+    if isinstance(key, float):
+        return math.isfinite(key)
+    return False
+
+
 def decode_cursor(cursor: str) -> tuple[Any, str]:
+    """The sort key and id in a cursor; ``InvalidInput`` for anything ``encode_cursor`` could
+    not have written (not base64 JSON, not a pair, a key the engines cannot compare)."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidInput(f"invalid cursor: longer than {MAX_CURSOR_LENGTH} characters")
     try:
-        key, node_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as exc:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key, node_id = decoded
+    except (ValueError, TypeError, RecursionError) as exc:
         raise InvalidInput(f"invalid cursor {cursor!r}") from exc
-    if not isinstance(node_id, str):
+    if not isinstance(node_id, str) or not _sort_key_ok(key):
         raise InvalidInput(f"invalid cursor {cursor!r}")
     return key, node_id
 

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=2_000, ge=100)
     max_aliases: int = Field(default=30, ge=1)
     max_query_cost: int = Field(default=20_000, ge=10)
+    # The estimated size of a list field without `first` whose bound is not known from the data
+    # model (the area tree's is): what the cost estimate multiplies its contents by.
+    unpaged_list_size: int = Field(default=20, ge=1)
     max_hops: int = Field(default=4, ge=1, le=6)
     request_timeout_s: float = Field(default=10.0, gt=0)
     # For the benchmark only: return every statement a GraphQL request ran, with its

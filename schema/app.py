@@ -7,22 +7,21 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionResult
 
+from graph.db import time_limit
 from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
-from schema.limits import DatabaseRoundTrips, QueryCost
+from schema.limits import DatabaseRoundTrips, Pricing, QueryCost, alias_rule, depth_rule
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -39,7 +38,10 @@ class KBSchema(strawberry.Schema):
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
-            result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
+            # The engine gets the time left with every statement (graph.db.time_limit): on
+            # Neo4j a statement cancelled here is stopped there too, at the latest by then.
+            with time_limit(self.timeout):
+                result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
         except TimeoutError:
             log.warning("GraphQL operation cancelled after %.1fs", self.timeout)
             error = GraphQLError(
@@ -59,11 +61,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # The depth and alias limits are validation rules. Each limiter instance makes new rule
     # classes, and the validation cache is keyed by the rules: made per request they would
     # never hit the cache, and every request would be validated again (a third of a nested
-    # read's time). Made once here, a document is validated once.
-    limit_rules = [
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+    # read's time). Made once here, a document is validated once. Both rules are ours
+    # (schema.limits): Strawberry's expand a fragment again at every spread of it.
+    limit_rules: list[type[ASTValidationRule]] = [
+        alias_rule(settings.max_aliases),
+        depth_rule(settings.max_query_depth),
     ]
+    pricing = Pricing(unpaged_list_size=settings.unpaged_list_size)
     return KBSchema(
         query=Query,
         mutation=Mutation,
@@ -75,7 +79,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             lambda: AddValidationRules(limit_rules),
             lambda: QueryCost(
-                max_cost=settings.max_query_cost, max_page_size=settings.max_page_size
+                max_cost=settings.max_query_cost,
+                max_page_size=settings.max_page_size,
+                pricing=pricing,
             ),
             lambda: DatabaseRoundTrips(trace=settings.trace_statements),
         ],
