@@ -19,6 +19,10 @@ class QueryFailed(GraphError):
         self.code = code
 
 
+class StorageFull(GraphError):
+    """The engine could not write: the disk holding its data is full."""
+
+
 class ReadOnlyViolation(GraphError):
     """A statement that writes was given where only reads are allowed."""
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from graph import text
 from graph.dataset import Dataset
 from graph.db import Graph, Tx
+from graph.derived import mark_load
 from graph.queries import load as q
 from graph.queries import nodes as nq
 from graph.registry import SECTION_LABEL, label_of
@@ -451,12 +452,18 @@ async def load_dataset(
             elif step.kind == "link":
                 report.relationships[step.name] = len(step.rows)
 
+    # A load in its own transactions marks the rollups stale (graph.derived) in the same
+    # transaction as its data, or before its first batch when it has several: a crash before
+    # the recount leaves them marked stale. A caller's transaction keeps them current itself.
     if tx is not None:
         await run_steps(tx)
     elif one_transaction:
         async with graph.transaction() as own:
+            await mark_load(own, ds.origin)
             await run_steps(own)
     else:
+        async with graph.transaction() as own:
+            await mark_load(own, ds.origin)
         await run_steps(None)
     report.seconds = time.perf_counter() - started
     if refresh:
