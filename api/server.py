@@ -126,7 +126,8 @@ def server_config(
     )
 
 
-def serve(app: Any, settings: Settings, *, host: str, port: int, **kw: Any) -> None:
-    """Take the port (``PortInUse`` if taken), then serve until stopped."""
-    sock = bind(host, port)
+def serve(
+    app: Any, settings: Settings, *, sock: socket.socket, host: str, port: int, **kw: Any
+) -> None:
+    """Serve on ``sock`` (from ``bind``) until stopped."""
     uvicorn.Server(server_config(app, settings, host=host, port=port, **kw)).run(sockets=[sock])

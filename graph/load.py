@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,8 @@ from graph.queries import load as q
 from graph.queries import nodes as nq
 from graph.registry import SECTION_LABEL, label_of
 from graph.search import FORMS as search_forms
+
+log = logging.getLogger(__name__)
 
 # (dataset, current step, rows written so far, rows in all steps)
 Progress = Callable[[str, str, int, int], None]
@@ -390,6 +393,8 @@ async def load_dataset(
 
     total = sum(len(s.rows) for s in steps)
     done = 0
+    if tx is None:
+        log.info("loading %s: %d rows in %d steps", ds.origin, total, len(steps))
 
     # Nodes of this dataset the graph held before: only their links may need pruning.
     existing: set[str] = set()
