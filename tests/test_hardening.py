@@ -91,7 +91,7 @@ def test_malformed_bodies_get_a_4xx_graphql_error_and_one_log_line(
 
 
 def test_bodies_over_the_limit_get_413_at_once(api: str, kb: EngineUnderTest) -> None:
-    limit = kb.settings.max_request_bytes
+    limit = getattr(kb.settings, "max_request_bytes", 1_000_000)  # main had none
     big = json.dumps({"query": "{ __typename }", "variables": {"x": "a" * 2 * limit}}).encode()
     conn = Raw(api)
     try:
@@ -137,7 +137,7 @@ def test_slow_headers_are_cut_off(api: str, kb: EngineUnderTest) -> None:
         assert status == 200
     finally:
         conn.close()
-    limit = kb.settings.header_timeout_s
+    limit = getattr(kb.settings, "header_timeout_s", 10.0)  # main had none
     closed = 0
     for s in socks:
         s.settimeout(max(limit + 5 - (time.monotonic() - started), 0.1))
