@@ -244,7 +244,9 @@ def test_engine_frozen_gone_and_back_under_the_api(
     assert resp.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     for internal in ("bolt", "127.0.0.1", "Connection", "refused", "7687"):
         assert internal not in resp.text, resp.text
-    graphql = httpx.post(f"{url}/graphql", json={"query": TH_ROLLUP}, timeout=20).json()
+    resp = httpx.post(f"{url}/graphql", json={"query": TH_ROLLUP}, timeout=20)
+    assert resp.status_code == 503, resp.text
+    graphql = resp.json()
     assert graphql["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE", graphql
     assert "bolt" not in json.dumps(graphql)
 
