@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,11 +50,15 @@ class RequestGuard:
         self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _WITH_BODY:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         try:
+            if scope["method"] not in _WITH_BODY:
+                _check_query_string(scope.get("query_string", b""))
+                await self.app(scope, receive, send)
+                return
             body = await self._read(headers, receive)
             self._check(headers, body)
         except Refused as exc:
@@ -151,6 +156,27 @@ class RequestGuard:
                 "BAD_REQUEST",
                 "เนื้อหาคำขอต้องเป็น JSON object ที่มี query "
                 f"(the body must be a JSON object with a query, not {type(value).__name__})",
+            )
+
+
+def _check_query_string(raw: bytes) -> None:
+    """GraphQL over GET: ``variables`` and ``extensions`` are JSON objects in the URL."""
+    if b"variables" not in raw and b"extensions" not in raw:
+        return
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        if name not in ("variables", "extensions") or value in ("", "null"):
+            continue
+        try:
+            parsed = json.loads(value)
+        except (RecursionError, ValueError):
+            raise Refused(
+                400, "BAD_REQUEST", f"{name} ในลิงก์ไม่ใช่ JSON ({name} in the URL is not JSON)"
+            ) from None
+        if not isinstance(parsed, dict):
+            raise Refused(
+                400,
+                "BAD_REQUEST",
+                f"{name} ต้องเป็น JSON object ({name} must be a JSON object)",
             )
 
 

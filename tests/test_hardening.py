@@ -11,6 +11,7 @@ import socket
 import time
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
 from tests.conftest import EngineUnderTest
@@ -88,6 +89,19 @@ def test_malformed_bodies_get_a_4xx_graphql_error_and_one_log_line(
         assert status == 200 and answer["data"]["area"]["nameEn"] == "Thailand"
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("variables", ["[" * 5000, "42", "%FF"], ids=["deep", "number", "bad-utf8"])
+def test_malformed_variables_over_get_get_a_4xx_graphql_error(
+    api: str, kb: EngineUnderTest, variables: str
+) -> None:
+    resp = httpx.get(
+        f"{api}/graphql?query={{__typename}}&variables={variables}",
+        headers={"accept": "application/json"},
+        timeout=30,
+    )
+    assert 400 <= resp.status_code < 500, resp.text
+    assert resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 def test_bodies_over_the_limit_get_413_at_once(api: str, kb: EngineUnderTest) -> None:
