@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -12,6 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.guard import RequestGuard
+from graph.areas import ensure_rollups
+from graph.derived import rollup_state
 from graph.errors import GraphError
 from graph.memory import settle
 from graph.migrations import applied_versions
@@ -45,7 +49,9 @@ def create_app(
 
                 result = await seed(rt.graph, demo=seed_on_start.demo, scale=seed_on_start.scale)
                 log.info("seeded %d elements before serving", result.elements)
+            rollups = await ensure_rollups(rt.graph, refresh=settings.refresh_stale_rollups)
             app.state.runtime = rt
+            log.info("rollups: %s", rollups.describe())
             settle()
             log.info("serving on %s", rt.engine.describe())
             yield
@@ -55,6 +61,10 @@ def create_app(
         summary="People, organizations, areas, partnerships and shared resources as one network.",
         version="0.1.0",
         lifespan=lifespan,
+    )
+
+    app.add_middleware(
+        RequestGuard, max_bytes=settings.max_request_bytes, body_timeout_s=settings.body_timeout_s
     )
 
     @app.exception_handler(Exception)
@@ -75,17 +85,34 @@ def create_app(
 
     @app.get("/health")
     async def health(request: Request) -> JSONResponse:
+        # Its own short time limit: a frozen engine makes /health say so, never hang.
         rt: Runtime = request.app.state.runtime
         try:
-            await rt.graph.read(PING)
-            versions = await applied_versions(rt.graph)
+            async with asyncio.timeout(settings.health_timeout_s):
+                await rt.graph.read(PING)
+                versions = await applied_versions(rt.graph)
+                rollups = await rollup_state(rt.graph)
+        except TimeoutError:
+            log.warning("/health: the engine did not answer within %gs", settings.health_timeout_s)
+            return _unavailable(
+                "ENGINE_TIMEOUT",
+                f"ฐานข้อมูลไม่ตอบภายใน {settings.health_timeout_s:g} วินาที "
+                f"(the graph engine did not answer within {settings.health_timeout_s:g} s)",
+            )
         except GraphError as exc:
-            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+            log.warning("/health: %s", exc)  # the details stay in the log
+            return _unavailable(
+                "SERVICE_UNAVAILABLE",
+                "ติดต่อฐานข้อมูลไม่ได้ (the graph engine is unavailable)",
+            )
+        stale = rollups.state == "stale"
         return JSONResponse(
             {
-                "status": "ok",
+                "status": "degraded" if stale else "ok",
                 "engine": rt.engine.name,
                 "schema_version": max(versions, default=0),
+                "rollups": rollups.state,
+                **({"warning": rollups.describe()} if stale else {}),
             }
         )
 
@@ -102,3 +129,10 @@ def create_app(
     ide_html = (STATIC_DIR / "graphiql.html").read_text(encoding="utf-8")
     app.include_router(graphql_router(settings, ide_html=ide_html), prefix="/graphql")
     return app
+
+
+def _unavailable(code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"status": "unavailable", "errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=503,
+    )

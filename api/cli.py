@@ -223,17 +223,27 @@ def serve(
     scale: Annotated[float, typer.Option(min=0.05, max=50)] = 1.0,
 ) -> None:
     """Serve the API (/graphql, /health) on the configured engine."""
-    import uvicorn
-
-    from api.app import SeedOnStart, create_app
+    from api.server import PortInUse, bind
+    from api.server import serve as run_server
 
     settings = _settings()
+    host, port = host or settings.api_host, port or settings.api_port
+    try:
+        # The port is taken first: a port in use is said at once, before the engine starts.
+        sock = bind(host, port)
+    except PortInUse as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
+    from api.app import SeedOnStart, create_app
+
     seed_opts = SeedOnStart(demo=demo, scale=scale) if (seed or demo) else None
     application = create_app(settings, seed_on_start=seed_opts)
-    uvicorn.run(
+    run_server(
         application,
-        host=host or settings.api_host,
-        port=port or settings.api_port,
+        settings,
+        sock=sock,
+        host=host,
+        port=port,
         log_level=settings.log_level.lower(),
         log_config=None,
     )

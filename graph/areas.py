@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 
+from graph import derived
 from graph.db import Graph
 from graph.entities import RelationOf, build_node, nodes
 from graph.errors import NotFound
@@ -17,6 +19,7 @@ parent = RelationOf("Area", "parent")
 children = RelationOf("Area", "children")
 ancestors = RelationOf("Area", "ancestors")
 events = RelationOf("Area", "events")
+log = logging.getLogger(__name__)
 
 
 # --- 1. rollup -----------------------------------------------------------------------------------
@@ -69,10 +72,30 @@ async def refresh_rollups(graph: Graph) -> float:
     """Recount every area's materialized subtree counts, in one transaction (readers never
     see them half done); returns the seconds it took."""
     started = time.perf_counter()
+    log.info("recounting area rollups")
     async with graph.transaction() as tx:
         for _name, statement in rq.REFRESH:
             await tx.run(statement)
+        await derived.mark_rollups(tx)
     return time.perf_counter() - started
+
+
+async def ensure_rollups(graph: Graph, *, refresh: bool) -> derived.RollupState:
+    """At start: recount stale rollups (``refresh``), or say loudly that they are stale."""
+    found = await derived.rollup_state(graph)
+    if found.state != "stale":
+        return found
+    if not refresh:
+        log.error(
+            "ยอดรวมของพื้นที่ไม่ตรงกับข้อมูลล่าสุด (STALE ROLLUPS): %s; the counts served are "
+            "wrong until `kb seed` runs again or a start with KB_REFRESH_STALE_ROLLUPS=true",
+            found.describe(),
+        )
+        return found
+    log.warning("ยอดรวมของพื้นที่ไม่ตรงกับข้อมูลล่าสุด: %s; recounting them before serving", found.describe())
+    seconds = await refresh_rollups(graph)
+    log.info("rollups recounted in %.1fs", seconds)
+    return await derived.rollup_state(graph)
 
 
 # --- 5. coverage ---------------------------------------------------------------------------------

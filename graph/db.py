@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -23,7 +23,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.engine import BoltEndpoint
 from graph.engine.dialect import Dialect
-from graph.errors import GraphUnavailable, QueryFailed, QueryTimedOut
+from graph.errors import GraphUnavailable, QueryFailed, QueryTimedOut, StorageFull
 
 # Neo4j reports hints (deprecations, unknown property names) as notifications; they are for the
 # author of a query at development time, not for the operator's log.
@@ -120,35 +120,108 @@ class Tx:
             raise _translate(exc) from exc
 
 
+def _driver(endpoint: BoltEndpoint) -> AsyncDriver:
+    return AsyncGraphDatabase.driver(
+        endpoint.uri,
+        auth=(endpoint.user, endpoint.password),
+        max_connection_pool_size=64,
+        connection_acquisition_timeout=30,
+    )
+
+
+_GONE = (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)
+
+
 class Graph:
     """One driver per process, opened at start-up and passed down."""
 
-    def __init__(self, driver: AsyncDriver, database: str, dialect: Dialect, engine: str) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        dialect: Dialect,
+        engine: str,
+        *,
+        endpoint: BoltEndpoint | None = None,
+        rediscover: Callable[[], BoltEndpoint | None] | None = None,
+        storage_trouble: Callable[[], str | None] | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self.dialect = dialect
         self.engine = engine
+        self.endpoint = endpoint
+        self._rediscover = rediscover
+        self._storage_trouble = storage_trouble
+        self._reconnecting = asyncio.Lock()
         # Writes through this process, one at a time where the engine would otherwise make
         # concurrent writers fail at commit (see graph.writes).
         self.write_lock = asyncio.Lock()
 
     @classmethod
-    async def connect(cls, endpoint: BoltEndpoint, dialect: Dialect, engine: str) -> Graph:
-        driver = AsyncGraphDatabase.driver(
-            endpoint.uri,
-            auth=(endpoint.user, endpoint.password),
-            max_connection_pool_size=64,
-            connection_acquisition_timeout=30,
-        )
+    async def connect(
+        cls,
+        endpoint: BoltEndpoint,
+        dialect: Dialect,
+        engine: str,
+        *,
+        rediscover: Callable[[], BoltEndpoint | None] | None = None,
+        storage_trouble: Callable[[], str | None] | None = None,
+    ) -> Graph:
+        driver = _driver(endpoint)
         try:
             await driver.verify_connectivity()
         except Exception as exc:
             await driver.close()
             raise _translate(exc) from exc
-        return cls(driver, endpoint.database, dialect, engine)
+        return cls(
+            driver,
+            endpoint.database,
+            dialect,
+            engine,
+            endpoint=endpoint,
+            rediscover=rediscover,
+            storage_trouble=storage_trouble,
+        )
 
     async def close(self) -> None:
         await self.driver.close()
+
+    async def _reconnect(self) -> bool:
+        """After the engine went away: when it is back somewhere else (another process's
+        engine restarted on new ports), point the driver there; True if it did. A Neo4j server
+        restarted at its same address needs none of this: the driver reconnects by itself."""
+        if self._rediscover is None:
+            return False
+        stale = self.driver
+        async with self._reconnecting:
+            if self.driver is not stale:  # another request reconnected meanwhile
+                return True
+            endpoint = await asyncio.to_thread(self._rediscover)
+            if endpoint is None or endpoint == self.endpoint:
+                return False
+            driver = _driver(endpoint)
+            try:
+                await driver.verify_connectivity()
+            except Exception:
+                await driver.close()
+                return False
+            self.driver, self.endpoint = driver, endpoint
+            log.warning("the graph engine moved to %s; reconnected", endpoint.uri)
+        await stale.close()
+        return True
+
+    def _failed(self, exc: Exception) -> Exception:
+        """The error to raise for a failed write: a full disk is named as such."""
+        error = exc if isinstance(exc, QueryFailed) else _translate(exc)
+        if isinstance(error, QueryFailed):
+            text = f"{exc}"
+            trouble = self._storage_trouble() if self._storage_trouble else None
+            if trouble is None and "no space left on device" in text.lower():
+                trouble = "the engine's disk is full (No space left on device)"
+            if trouble is not None:
+                return StorageFull(f"disk full: {trouble}")
+        return error
 
     async def read(
         self, query: LiteralString, params: Mapping[str, Any] | None = None, /, **kw: Any
@@ -156,6 +229,17 @@ class Graph:
         """Run one read statement in an auto-commit transaction and return its rows."""
         values = dict(params or {}, **kw)
         _count(query, values)
+        try:
+            return await self._read(query, values)
+        except _GONE as exc:
+            if not await self._reconnect():
+                raise _translate(exc) from exc
+        try:
+            return await self._read(query, values)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    async def _read(self, query: LiteralString, values: dict[str, Any]) -> list[Row]:
         timeout = _time_left()
         try:
             async with self.driver.session(
@@ -163,6 +247,8 @@ class Graph:
             ) as session:
                 result = await session.run(neo4j.Query(query, timeout=timeout), values)
                 return await result.data()
+        except _GONE:
+            raise
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
 
@@ -193,8 +279,16 @@ class Graph:
                         await tx.rollback()
                     raise
                 await tx.commit()
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+        except _GONE as exc:
+            # Not retried (the block may have had effects); the next statement finds the
+            # engine where it went.
+            await self._reconnect()
             raise _translate(exc) from exc
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, QueryFailed) as exc:
+            failed = self._failed(exc)
+            if failed is exc:
+                raise
+            raise failed from exc
 
     @contextlib.asynccontextmanager
     async def rolled_back(self, *, read_only: bool = False) -> AsyncIterator[Tx]:

@@ -23,6 +23,10 @@ class QueryTimedOut(GraphError, TimeoutError):
     """The request's time ran out: before a statement was sent, or the engine stopped it."""
 
 
+class StorageFull(GraphError):
+    """The engine could not write: the disk holding its data is full."""
+
+
 class ReadOnlyViolation(GraphError):
     """A statement that writes was given where only reads are allowed."""
 

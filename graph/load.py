@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,10 +23,13 @@ from pydantic import BaseModel
 from graph import text
 from graph.dataset import Dataset
 from graph.db import Graph, Tx
+from graph.derived import mark_load
 from graph.queries import load as q
 from graph.queries import nodes as nq
 from graph.registry import SECTION_LABEL, label_of
 from graph.search import FORMS as search_forms
+
+log = logging.getLogger(__name__)
 
 # (dataset, current step, rows written so far, rows in all steps)
 Progress = Callable[[str, str, int, int], None]
@@ -389,6 +393,8 @@ async def load_dataset(
 
     total = sum(len(s.rows) for s in steps)
     done = 0
+    if tx is None:
+        log.info("loading %s: %d rows in %d steps", ds.origin, total, len(steps))
 
     # Nodes of this dataset the graph held before: only their links may need pruning.
     existing: set[str] = set()
@@ -451,12 +457,18 @@ async def load_dataset(
             elif step.kind == "link":
                 report.relationships[step.name] = len(step.rows)
 
+    # A load in its own transactions marks the rollups stale (graph.derived) in the same
+    # transaction as its data, or before its first batch when it has several: a crash before
+    # the recount leaves them marked stale. A caller's transaction keeps them current itself.
     if tx is not None:
         await run_steps(tx)
     elif one_transaction:
         async with graph.transaction() as own:
+            await mark_load(own, ds.origin)
             await run_steps(own)
     else:
+        async with graph.transaction() as own:
+            await mark_load(own, ds.origin)
         await run_steps(None)
     report.seconds = time.perf_counter() - started
     if refresh:

@@ -27,7 +27,13 @@ async def open_runtime(
     # The embedded engine starts its JVM on this thread; it takes about two seconds.
     endpoint = engine.start()
     try:
-        graph = await Graph.connect(endpoint, engine.dialect, engine.name)
+        graph = await Graph.connect(
+            endpoint,
+            engine.dialect,
+            engine.name,
+            rediscover=engine.rediscover,
+            storage_trouble=engine.storage_trouble,
+        )
         try:
             if apply_migrations:
                 await migrate(graph, engine)

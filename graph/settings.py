@@ -68,6 +68,28 @@ class Settings(BaseSettings):
     # Unset means nobody can; the full role model comes later.
     contact_token: SecretStr | None = None
 
+    # Malformed requests, slow clients and engine trouble (README "Safety").
+    max_request_bytes: int = Field(
+        default=1_000_000, ge=1_000, description="Largest request body accepted (413 above)."
+    )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="A connection must send its request headers within this."
+    )
+    body_timeout_s: float = Field(
+        default=30.0, gt=0, description="A request's body must arrive within this (408 after)."
+    )
+    max_connections: int = Field(
+        default=1_000, ge=1, description="Concurrent connections and requests; 503 above."
+    )
+    health_timeout_s: float = Field(
+        default=2.0, gt=0, description="/health answers within this, engine or not."
+    )
+    refresh_stale_rollups: bool = Field(
+        default=True,
+        description="At start, recount rollups computed for another load than the last one "
+        "(else warn, and /health reports them stale).",
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:

@@ -51,10 +51,19 @@ class KBSchema(strawberry.Schema):
             return ExecutionResult(data=None, errors=[error])
         if result.errors:
             result.errors = [classify(e) for e in result.errors]
+            _unavailable_is_503(result, kwargs.get("context_value"))
         return result
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Logged by ``classify`` instead: only unexpected errors, once, with their traceback."""
+
+
+def _unavailable_is_503(result: ExecutionResult, context: Any) -> None:
+    """With the engine gone, the HTTP status says so too (load balancers and probes read it)."""
+    codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+    response = getattr(context, "response", None)
+    if "SERVICE_UNAVAILABLE" in codes and response is not None:
+        response.status_code = 503
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -16,7 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from graph.accounts import Unauthenticated
-from graph.errors import GraphUnavailable, InvalidInput, NotFound, QueryFailed
+from graph.errors import GraphUnavailable, InvalidInput, NotFound, QueryFailed, StorageFull
 from graph.writes import Conflict, Forbidden, Rejected
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,10 @@ def classify(error: GraphQLError) -> GraphQLError:
         code, message = "NOT_FOUND", str(original)
     elif isinstance(original, InvalidInput):
         code, message = "BAD_USER_INPUT", str(original)
+    elif isinstance(original, StorageFull):
+        code = "INSUFFICIENT_STORAGE"
+        message = "ดิสก์ของเซิร์ฟเวอร์เต็ม บันทึกไม่ได้ (the server's disk is full; nothing was saved)"
+        log.error("%s", original)
     elif isinstance(original, GraphUnavailable):
         code, message = "SERVICE_UNAVAILABLE", "the graph engine is unavailable"
         log.error("graph unavailable: %s", original)

@@ -108,11 +108,14 @@ async def kb(
 def api(kb: EngineUnderTest) -> Iterator[str]:
     """The app, served by uvicorn over real HTTP on the engine under test; yields its URL."""
     from api.app import create_app
+    from api.server import server_config
 
     port = free_port()
     app = create_app(kb.settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        server_config(
+            app, kb.settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        )
     )
     thread = threading.Thread(target=server.run, name=f"uvicorn-{kb.name}", daemon=True)
     thread.start()

@@ -20,7 +20,12 @@ ROOT = Path(__file__).parent.parent
 def test_health(http: httpx.Client, kb: EngineUnderTest) -> None:
     resp = http.get("/health")
     assert resp.status_code == 200
-    assert resp.json() == {"status": "ok", "engine": kb.name, "schema_version": LATEST}
+    assert resp.json() == {
+        "status": "ok",
+        "engine": kb.name,
+        "schema_version": LATEST,
+        "rollups": "current",
+    }
 
 
 def test_graphiql_in_the_browser(http: httpx.Client) -> None:

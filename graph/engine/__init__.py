@@ -47,6 +47,15 @@ class Engine(ABC):
     def describe(self) -> str:
         return self.name
 
+    def rediscover(self) -> BoltEndpoint | None:
+        """Where the engine is now, when it moved since ``start`` (another process's engine that
+        restarted on new ports); None when it did not or cannot move."""
+        return None
+
+    def storage_trouble(self) -> str | None:
+        """Why writes may be failing for lack of room (disk full), or None."""
+        return None
+
 
 def engine_from_settings(settings: Settings) -> Engine:
     if settings.engine_kind == "neo4j":

@@ -17,12 +17,15 @@ Files in the data directory::
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import logging
 import os
 import secrets
+import shutil
 import socket
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -39,6 +42,8 @@ from graph.settings import Settings
 log = logging.getLogger(__name__)
 
 ROOT_USER = "root"
+# Below this much free space, a failed write is reported as a full disk.
+_LOW_SPACE = 32 * 2**20
 
 # Python level -> java.util.logging level for the engine's log file.
 _JUL_LEVELS = {"DEBUG": "FINE", "INFO": "INFO", "WARNING": "WARNING", "ERROR": "SEVERE"}
@@ -120,9 +125,13 @@ class EmbeddedEngine(Engine):
     def start(self) -> BoltEndpoint:
         if self._endpoint is not None:
             return self._endpoint
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        password = self._password()
-        lock = (self.dir / "kb.lock").open("a+")
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._make_private()
+            password = self._password()
+            lock = (self.dir / "kb.lock").open("a+")
+        except OSError as exc:
+            raise self._filesystem_error(exc) from None
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -135,11 +144,42 @@ class EmbeddedEngine(Engine):
         self._lock_file = lock
         try:
             self._endpoint = self._start_server(password)
+        except OSError as exc:
+            if self._server is not None:  # started, then could not publish its address
+                with _stderr_to(Path(os.devnull)), contextlib.suppress(Exception):
+                    self._server.stop()
+                self._server = None
+            self._release_lock()
+            raise self._filesystem_error(exc) from None
         except BaseException:
             self._release_lock()
             raise
         self.mode = "owner"
         return self._endpoint
+
+    def rediscover(self) -> BoltEndpoint | None:
+        """Attached to another process's engine that restarted: where it serves now."""
+        if self.mode != "attached" or self._endpoint is None:
+            return None
+        info = self._read_runtime()
+        if not info or not psutil.pid_exists(info["pid"]) or not _port_open(info["bolt_port"]):
+            return None
+        uri = f"bolt://127.0.0.1:{info['bolt_port']}"
+        if uri != self._endpoint.uri:
+            self._http_port = int(info["http_port"])
+            self._endpoint = BoltEndpoint(
+                uri, ROOT_USER, self._endpoint.password, self._endpoint.database
+            )
+        return self._endpoint
+
+    def storage_trouble(self) -> str | None:
+        try:
+            free = shutil.disk_usage(self.dir).free
+        except OSError:
+            return None
+        if free >= _LOW_SPACE:
+            return None
+        return f"only {free / 2**20:.1f} MB free on the disk holding {self.dir}"
 
     def stop(self) -> None:
         if self.mode == "owner":
@@ -177,6 +217,47 @@ class EmbeddedEngine(Engine):
             raise EngineError(f"embedded engine refused {statement!r}: {detail}")
 
     # -- internals -------------------------------------------------------------------------------
+    def _make_private(self) -> None:
+        """The directory and everything in it readable by this user only (700 / 600), whatever
+        modes it had: it holds personal contact data. Files the engine creates from now on are
+        private too (umask)."""
+        os.umask(0o077)
+        loosened = 0
+        for root, dirs, files in os.walk(self.dir):
+            for name, mode in [(root, 0o700)] + [(os.path.join(root, f), 0o600) for f in files]:
+                st = os.lstat(name)
+                if stat.S_ISLNK(st.st_mode) or stat.S_IMODE(st.st_mode) == mode:
+                    continue
+                if stat.S_IMODE(st.st_mode) & 0o077:
+                    loosened += 1
+                os.chmod(name, mode)
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        if loosened:
+            log.warning(
+                "ปรับสิทธิ์ไดเรกทอรีข้อมูลให้เป็นส่วนตัว: %d entries of %s were readable by other "
+                "users; now 700 (directories) / 600 (files)",
+                loosened,
+                self.dir,
+            )
+
+    def _filesystem_error(self, exc: OSError) -> EngineError:
+        where = exc.filename or self.dir
+        if exc.errno == errno.EROFS:
+            why = "is on a read-only file system"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "cannot be written by this user"
+        elif exc.errno == errno.ENOSPC:
+            return EngineError(
+                f"ดิสก์เต็ม: disk full: the disk holding the data directory {self.dir} has no "
+                f"space left ({where}); free some space or set KB_DATA_DIR to another disk"
+            )
+        else:
+            why = f"cannot be used ({exc.strerror})"
+        return EngineError(
+            f"ไดเรกทอรีข้อมูลใช้ไม่ได้: the data directory {self.dir} {why} ({where}); "
+            "make it writable or set KB_DATA_DIR to another directory"
+        )
+
     def _password(self) -> str:
         if self.secret_path.exists():
             return self.secret_path.read_text().strip()

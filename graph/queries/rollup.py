@@ -223,3 +223,37 @@ STORED_ROLLUPS = (
     "UNWIND $areas AS area_id\nMATCH (a:Area {id: area_id})\nRETURN a.id AS id, "
     + ", ".join(f"a.rollup_{f} AS {f}" for f in ROLLUP_FIELDS)
 )
+
+
+# --- which load the rollups were counted for ------------------------------------------------------
+#
+# A load (graph.load.load_dataset in its own transactions) records a new id in the load marker;
+# a full recount records, in its own transaction, the id it counted for in the rollups marker.
+# Writes through the API keep the rollups current by shares in their own transaction and leave
+# both markers as they are. Markers that differ mean a load ran without its recount (a crash,
+# a kill, an interrupted seed): the rollups are stale.
+
+MARK_LOAD = """
+MERGE (m:Meta {key: 'load'})
+SET m.load_id = $load_id, m.origin = $origin, m.at = $at
+"""
+
+MARK_ROLLUPS = """
+MERGE (l:Meta {key: 'load'})
+ON CREATE SET l.load_id = $load_id, l.origin = 'before load markers', l.at = $at
+WITH l
+MERGE (r:Meta {key: 'rollups'})
+SET r.load_id = l.load_id, r.at = $at
+"""
+
+MARKERS = """
+MATCH (m:Meta)
+WHERE m.key IN ['load', 'rollups']
+RETURN m.key AS key, m.load_id AS load_id, m.at AS at
+"""
+
+ANY_AREA = """
+MATCH (a:Area)
+RETURN a.id AS id
+LIMIT 1
+"""
