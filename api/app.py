@@ -43,8 +43,16 @@ def create_app(
             if seed_on_start is not None:
                 from seeds.pipeline import seed
 
-                result = await seed(rt.graph, demo=seed_on_start.demo, scale=seed_on_start.scale)
-                log.info("seeded %d elements before serving", result.elements)
+                result = await seed(
+                    rt.graph,
+                    demo=seed_on_start.demo,
+                    scale=seed_on_start.scale,
+                    skip_unchanged=True,
+                )
+                if result.skipped:
+                    log.info("seed skipped: the graph already holds these seed inputs")
+                else:
+                    log.info("seeded %d elements before serving", result.elements)
             app.state.runtime = rt
             settle()
             log.info("serving on %s", rt.engine.describe())

@@ -52,8 +52,10 @@ FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, 
 FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
 
 
+@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
-    """NFC, Thai normalization (PyThaiNLP), lower case, single spaces."""
+    """NFC, Thai normalization (PyThaiNLP), lower case, single spaces. Cached: a first load
+    normalizes the same names several times over (words, suffixes, skeletons)."""
     from pythainlp.util import normalize as thai_normalize
     from pythainlp.util import thai_digit_to_arabic_digit
 
