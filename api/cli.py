@@ -424,7 +424,9 @@ def restore(
 
     async def work(rt: Runtime) -> None:
         with _progress() as progress:
-            report = await bk.restore(rt.graph, file, progress=_step_progress(progress))
+            report = await bk.restore(
+                rt.graph, file, engine=rt.engine, progress=_step_progress(progress)
+            )
         console.print(
             _counts_table(
                 f"กู้คืนแล้ว · restored {file} into {rt.engine.describe()} "

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import first_load
 from graph.dataset import Dataset, DatasetError, Problem
 from graph.db import Graph
-from graph.load import LoadReport, Progress, existing_ids, load_dataset
+from graph.load import LoadReport, Progress, existing_ids, load_dataset, plan_steps
 from graph.queries.load import RECORD_SEED_STATE, SEED_STATE
 from seeds.sources import (
     DATA_DIR,
@@ -140,12 +141,35 @@ async def seed(
     # The real data and the demo are two transactions: the demo can be regenerated at another
     # scale without touching the facts.
     base = merge(datasets[:4], "seed files + geothai")
+    base_steps = plan_steps(base)
+    demo_steps = plan_steps(datasets[4]) if demo else []
+    # Into an empty graph, the rollups are counted here and stored with the nodes; otherwise
+    # the graph holds more than these files, and they are recounted in it after the load.
+    fresh = await first_load.is_empty(graph)
+    if fresh:
+        computed = first_load.compute(datasets)
+        first_load.attach(base_steps, computed)
+        first_load.attach(demo_steps, computed)
     result.reports.append(
-        await load_dataset(graph, base, progress=progress, checked=True, refresh=not demo)
+        await load_dataset(
+            graph,
+            base,
+            progress=progress,
+            checked=True,
+            steps=base_steps,
+            refresh=not demo and not fresh,
+        )
     )
     if demo:
         result.reports.append(
-            await load_dataset(graph, datasets[4], progress=progress, checked=True)
+            await load_dataset(
+                graph,
+                datasets[4],
+                progress=progress,
+                checked=True,
+                steps=demo_steps,
+                refresh=not fresh,
+            )
         )
     await graph.write(
         RECORD_SEED_STATE,

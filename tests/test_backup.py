@@ -16,9 +16,10 @@ from graph import backup as bk
 from tests.conftest import WIPE_BATCH, EngineUnderTest, settings_for
 from tests.test_engine import _kb
 
-# Everything but the schema's own record, so the engine keeps its migrations.
+# Everything but the database's own records (its migrations, the seed's state).
 WIPE_CONTENT = (
-    "MATCH (n) WHERE NOT n:Migration WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+    "MATCH (n) WHERE NOT n:Migration AND NOT n:SeedState WITH n LIMIT 20000 "
+    "DETACH DELETE n RETURN count(*) AS deleted"
 )
 assert WIPE_BATCH  # the fixture's wipe takes the migrations too; restores keep them
 
