@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 class SeedOnStart:
     demo: bool = False
     scale: float = 1.0
+    # Progress of the seed's steps (``kb serve`` draws a bar per step), and what to call after.
+    progress: Callable[[str, str, int, int], None] | None = None
+    finished: Callable[[], None] | None = None
 
 
 def create_app(
@@ -48,7 +51,10 @@ def create_app(
                     demo=seed_on_start.demo,
                     scale=seed_on_start.scale,
                     skip_unchanged=True,
+                    progress=seed_on_start.progress,
                 )
+                if seed_on_start.finished is not None:
+                    seed_on_start.finished()
                 if result.skipped:
                     log.info("seed skipped: the graph already holds these seed inputs")
                 else:

@@ -228,7 +228,21 @@ def serve(
     from api.app import SeedOnStart, create_app
 
     settings = _settings()
-    seed_opts = SeedOnStart(demo=demo, scale=scale) if (seed or demo) else None
+    bar = _progress()
+    tasks: dict[str, Any] = {}
+
+    def tick(dataset: str, step: str, done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        if dataset not in tasks:
+            tasks[dataset] = bar.add_task(dataset, total=total)
+        bar.update(tasks[dataset], completed=done, total=total, description=f"{dataset}: {step}")
+
+    seed_opts = (
+        SeedOnStart(demo=demo, scale=scale, progress=tick, finished=bar.stop)
+        if (seed or demo)
+        else None
+    )
     application = create_app(settings, seed_on_start=seed_opts)
     uvicorn.run(
         application,

@@ -8,12 +8,16 @@ files are byte-identical. On Neo4j the file goes embedded -> Neo4j -> embedded a
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from graph import backup as bk
-from tests.conftest import WIPE_BATCH, EngineUnderTest, settings_for
+from graph.runtime import open_runtime
+from tests.conftest import NEO4J_PASSWORD, NEO4J_URI, WIPE_BATCH, EngineUnderTest, settings_for
 from tests.test_engine import _kb
 
 # Everything but the database's own records (its migrations, the seed's state).
@@ -139,3 +143,54 @@ def test_a_cut_or_foreign_file_is_refused_naming_the_line(tmp_path: Path) -> Non
     foreign.write_text('{"hello": "world"}\n', encoding="utf-8")
     with pytest.raises(bk.BackupError, match=r"line\) 1: not a codi-kb-jsonl file"):
         bk.parse_file(foreign)
+
+
+def _kb_in(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`kb` run in ``cwd``, as a user in that folder would."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
+
+
+def _readme_commands() -> list[list[str]]:
+    """The `kb` command lines of the README's section on moving to Neo4j."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Backup, restore and moving to Neo4j") :]
+    block = re.findall(r"```bash\n(.*?)```", section, re.S)[0]
+    lines = [line.split("#")[0].split() for line in block.splitlines()]
+    return [line[1:] for line in lines if line and line[0] == ".venv/bin/kb"]
+
+
+async def test_the_readme_moves_the_embedded_graph_to_neo4j(
+    kb: EngineUnderTest, tmp_path: Path
+) -> None:
+    """The README's commands as written: back up the embedded graph, restore it into an empty
+    Neo4j (into an empty embedded graph when no Neo4j is given), back that up: same bytes."""
+    if kb.name != "embedded":
+        return
+    commands = _readme_commands()
+    assert [c[0] for c in commands] == ["backup", "restore", "serve"]
+    backup_cmd, restore_cmd, _serve = commands  # serving is what every API test does
+    done = _kb_in(tmp_path, kb.env, *backup_cmd)
+    assert done.returncode == 0, done.stderr
+    if NEO4J_URI:
+        target = {**kb.env, "KB_NEO4J_URI": NEO4J_URI, "KB_NEO4J_PASSWORD": NEO4J_PASSWORD}
+        async with open_runtime(settings_for("neo4j", tmp_path / "n")[0]) as rt:
+            while (await rt.graph.write(WIPE_BATCH))[0]["deleted"]:
+                pass  # the session's Neo4j graph is seeded afresh when its turn comes
+    else:
+        target = _fresh_embedded_env(tmp_path, "target")
+    done = _kb_in(tmp_path, target, *restore_cmd)
+    assert done.returncode == 0, done.stderr
+    done = _kb_in(tmp_path, target, "backup", "again.jsonl.gz")
+    assert done.returncode == 0, done.stderr
+    with (
+        bk.open_text(tmp_path / "again.jsonl.gz", "r") as a,
+        bk.open_text(tmp_path / restore_cmd[1], "r") as b,
+    ):
+        assert a.read() == b.read()
