@@ -17,7 +17,6 @@ from graph.registry import NODE_LABELS
 # ``SeedState`` describe the database, not the network: a restored graph gets its own.
 BOOKKEEPING_LABELS: tuple[str, ...] = ("Account", "Change")
 EXPORT_LABELS: tuple[str, ...] = (*NODE_LABELS, *BOOKKEEPING_LABELS)
-DATABASE_LABELS: tuple[str, ...] = ("Migration", "SeedState")
 EXPORT_REL_TYPES: tuple[str, ...] = tuple(sorted(REL_TYPES))
 
 # --- export --------------------------------------------------------------------------------------
@@ -61,10 +60,6 @@ CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
 CALL () { MATCH (c:Change) RETURN count(c) AS changes, max(c.at) AS last_change }
 RETURN nodes, relationships, changes, last_change
 """
-
-COUNT_DATABASE_NODES = " UNION ALL ".join(
-    f"MATCH (n:{label}) RETURN count(n) AS count" for label in DATABASE_LABELS
-)
 
 # --- restore -------------------------------------------------------------------------------------
 
