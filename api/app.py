@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 class SeedOnStart:
     demo: bool = False
     scale: float = 1.0
+    # Progress of the seed's steps (``kb serve`` draws a bar per step), and what to call after.
+    progress: Callable[[str, str, int, int], None] | None = None
+    finished: Callable[[], None] | None = None
 
 
 def create_app(
@@ -47,8 +50,19 @@ def create_app(
             if seed_on_start is not None:
                 from seeds.pipeline import seed
 
-                result = await seed(rt.graph, demo=seed_on_start.demo, scale=seed_on_start.scale)
-                log.info("seeded %d elements before serving", result.elements)
+                result = await seed(
+                    rt.graph,
+                    demo=seed_on_start.demo,
+                    scale=seed_on_start.scale,
+                    skip_unchanged=True,
+                    progress=seed_on_start.progress,
+                )
+                if seed_on_start.finished is not None:
+                    seed_on_start.finished()
+                if result.skipped:
+                    log.info("seed skipped: the graph already holds these seed inputs")
+                else:
+                    log.info("seeded %d elements before serving", result.elements)
             rollups = await ensure_rollups(rt.graph, refresh=settings.refresh_stale_rollups)
             app.state.runtime = rt
             log.info("rollups: %s", rollups.describe())

@@ -236,7 +236,21 @@ def serve(
         raise typer.Exit(1) from None
     from api.app import SeedOnStart, create_app
 
-    seed_opts = SeedOnStart(demo=demo, scale=scale) if (seed or demo) else None
+    bar = _progress()
+    tasks: dict[str, Any] = {}
+
+    def tick(dataset: str, step: str, done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        if dataset not in tasks:
+            tasks[dataset] = bar.add_task(dataset, total=total)
+        bar.update(tasks[dataset], completed=done, total=total, description=f"{dataset}: {step}")
+
+    seed_opts = (
+        SeedOnStart(demo=demo, scale=scale, progress=tick, finished=bar.stop)
+        if (seed or demo)
+        else None
+    )
     application = create_app(settings, seed_on_start=seed_opts)
     run_server(
         application,
@@ -340,6 +354,112 @@ def token_revoke(
     async def work(rt: Runtime) -> None:
         await revoke(rt.graph, account)
         console.print(f"revoked {account}")
+
+    _run(_settings(), work)
+
+
+# --- JSON Lines: export, backup, restore ---------------------------------------------------------
+
+
+def _step_progress(progress: Progress) -> Callable[[str, int, int], None]:
+    tasks: dict[str, Any] = {}
+
+    def tick(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = progress.add_task(step, total=total)
+        progress.update(tasks[step], completed=done, total=total)
+
+    return tick
+
+
+def _counts_table(title: str, nodes: dict[str, int], rels: dict[str, int]) -> Table:
+    table = Table(title=title)
+    table.add_column("label / type")
+    table.add_column("count", justify="right")
+    for name, n in sorted(nodes.items()):
+        table.add_row(name, f"{n:,}")
+    for name, n in sorted(rels.items()):
+        table.add_row(f"[{name}]", f"{n:,}")
+    table.add_row("total", f"{sum(nodes.values()) + sum(rels.values()):,}")
+    return table
+
+
+@app.command("export-jsonl")
+def export_jsonl(
+    file: Annotated[Path, typer.Argument(help="Where to write (.jsonl, or .jsonl.gz).")],
+    area: Annotated[
+        str | None, typer.Option(help="Only this area's subtree: code (71) or id.")
+    ] = None,
+    personal: Annotated[
+        bool, typer.Option(help="Include contact data, accounts and the history of changes.")
+    ] = False,
+) -> None:
+    """Every node and relationship (or an area's subtree) as sorted JSON Lines."""
+    from graph import backup as bk
+
+    async def work(rt: Runtime) -> None:
+        with _progress() as progress:
+            report = await bk.export_jsonl(
+                rt.graph,
+                file,
+                area=bk.check_area_argument(area) if area else None,
+                personal=personal,
+                progress=_step_progress(progress),
+            )
+        console.print(
+            _counts_table(
+                f"{file}: {report.elements:,} lines in {report.seconds:.1f} s",
+                report.nodes,
+                report.relationships,
+            )
+        )
+
+    _run(_settings(), work)
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write (.jsonl, or .jsonl.gz).")],
+) -> None:
+    """Back up the whole graph, personal data included, while the server runs (one file)."""
+    from graph import backup as bk
+
+    async def work(rt: Runtime) -> None:
+        with _progress() as progress:
+            report = await bk.backup(rt.graph, file, progress=_step_progress(progress))
+        console.print(
+            _counts_table(
+                f"สำรองข้อมูลแล้ว · backed up {rt.engine.describe()} to {file} "
+                f"({report.elements:,} elements, {report.seconds:.1f} s)",
+                report.nodes,
+                report.relationships,
+            )
+        )
+
+    _run(_settings(), work)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by kb backup.")],
+) -> None:
+    """Restore a backup into an EMPTY graph (either engine), then serve it as usual."""
+    from graph import backup as bk
+
+    async def work(rt: Runtime) -> None:
+        with _progress() as progress:
+            report = await bk.restore(
+                rt.graph, file, engine=rt.engine, progress=_step_progress(progress)
+            )
+        console.print(
+            _counts_table(
+                f"กู้คืนแล้ว · restored {file} into {rt.engine.describe()} "
+                f"({report.elements:,} elements, {report.seconds:.1f} s, "
+                f"{report.per_second:,.0f}/s)",
+                report.nodes,
+                report.relationships,
+            )
+        )
 
     _run(_settings(), work)
 

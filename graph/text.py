@@ -52,13 +52,20 @@ FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, 
 FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
 
 
+@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
-    """NFC, Thai normalization (PyThaiNLP), lower case, single spaces."""
-    from pythainlp.util import normalize as thai_normalize
-    from pythainlp.util import thai_digit_to_arabic_digit
-
+    """NFC, Thai normalization (PyThaiNLP), lower case, single spaces. Cached: a first load
+    normalizes the same names several times over (words, suffixes, skeletons)."""
     text = unicodedata.normalize("NFC", text)
-    text = thai_digit_to_arabic_digit(thai_normalize(text))
+    if _THAI.search(text):
+        from pythainlp.util import normalize as thai_normalize
+        from pythainlp.util import thai_digit_to_arabic_digit
+
+        text = thai_digit_to_arabic_digit(thai_normalize(text))
+    else:
+        # Without a Thai character PyThaiNLP's rules only drop zero-width characters, and
+        # its thirty-odd regular expressions were most of a first load's time in Python.
+        text = text.replace("\u200b", "").replace("\u200c", "")
     return " ".join(text.lower().split())
 
 

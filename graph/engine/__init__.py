@@ -8,7 +8,9 @@ index) is here and in ``graph.engine.dialect``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from graph.engine.dialect import Dialect
 from graph.settings import Settings
@@ -55,6 +57,18 @@ class Engine(ABC):
     def storage_trouble(self) -> str | None:
         """Why writes may be failing for lack of room (disk full), or None."""
         return None
+
+    def bulk_create(
+        self,
+        nodes: dict[str, list[dict[str, Any]]],
+        rels: dict[tuple[str, str, str], list[dict[str, Any]]],
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> bool:
+        """Create ``nodes`` (label -> rows with ``props``) and ``rels`` ((type, source label,
+        target label) -> rows with ``from``, ``to``, ``props``) in an empty graph with the
+        engine's own importer. False when this engine offers none here: the caller then uses
+        the Cypher bulk path (``graph.backup.bulk_create``)."""
+        return False
 
 
 def engine_from_settings(settings: Settings) -> Engine:

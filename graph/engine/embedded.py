@@ -28,7 +28,7 @@ import socket
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -215,6 +215,52 @@ class EmbeddedEngine(Engine):
             except ValueError:
                 detail = resp.text[:300]
             raise EngineError(f"embedded engine refused {statement!r}: {detail}")
+
+    def bulk_create(
+        self,
+        nodes: dict[str, list[dict[str, Any]]],
+        rels: dict[tuple[str, str, str], list[dict[str, Any]]],
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> bool:
+        """ArcadeDB's batch graph importer, in this process: vertices cross into the engine a
+        chunk at a time and edges are buffered and written by the engine itself, with no
+        Cypher planned or rows matched by id. Only the process that owns the data directory
+        can do this; an attached one (a CLI beside ``kb serve``) goes through Bolt."""
+        if self.mode != "owner" or self._server is None:
+            return False
+        for rel in sorted({rel for rel, _, _ in rels}):
+            if not rel.isidentifier():  # types come from a closed set; never from a file
+                raise EngineError(f"not a relationship type: {rel!r}")
+            self.run_admin(f"CREATE EDGE TYPE {rel} IF NOT EXISTS")
+        database = self._server.get_database(self.database)
+        rids: dict[str, str] = {}
+        total_nodes = sum(len(rows) for rows in nodes.values())
+        total_rels = sum(len(rows) for rows in rels.values())
+        done = 0
+        chunk = 20_000
+        with database.graph_batch() as batch:
+            for label, rows in nodes.items():
+                for i in range(0, len(rows), chunk):
+                    part = rows[i : i + chunk]
+                    created = batch.create_vertices(label, [r["props"] for r in part])
+                    rids.update(zip((r["props"]["id"] for r in part), created, strict=True))
+                    done += len(part)
+                    if progress:
+                        progress("creating nodes", done, total_nodes)
+            done = 0
+            for (rel, _, _), rows in sorted(rels.items()):
+                for i in range(0, len(rows), chunk):
+                    part = rows[i : i + chunk]
+                    batch.new_edges(
+                        [rids[r["from"]] for r in part],
+                        rel,
+                        [rids[r["to"]] for r in part],
+                        [r["props"] for r in part],
+                    )
+                    done += len(part)
+                    if progress:
+                        progress("creating relationships", done, total_rels)
+        return True
 
     # -- internals -------------------------------------------------------------------------------
     def _make_private(self) -> None:

@@ -156,3 +156,14 @@ RECORD_MIGRATION = """
 MERGE (m:Migration {version: $version})
 SET m.name = $name, m.applied_at = $applied_at
 """
+
+# --- what the seed last loaded -------------------------------------------------------------------
+# One node records the hash of the seed's inputs (files, generator code, demo size) once a seed
+# has completed, so a restart with the same inputs need not load them again.
+
+SEED_STATE = "MATCH (s:SeedState {key: 'seed'}) RETURN s.inputs AS inputs, s.at AS at"
+
+RECORD_SEED_STATE = """
+MERGE (s:SeedState {key: 'seed'})
+SET s.inputs = $inputs, s.at = $at, s.demo = $demo
+"""
