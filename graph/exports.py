@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.db import Graph
 from graph.errors import NotFound
-from graph.imports import LABEL, SOURCE_PREFIX, AreaIndex, Place
+from graph.imports import LABEL, SOURCE_PREFIX, AreaIndex, Place, area_index
 from graph.queries import imports as q
 from graph.spreadsheet import KINDS, LIST_SEPARATOR, check_kind, write_table
 from graph.writes import record_from_row
@@ -113,7 +113,7 @@ async def table_rows(
     """The rows an export of ``kind`` holds, by column key, in a stable order."""
     check_kind(kind)
     area = await _check_area(graph, within)
-    areas = AreaIndex(await graph.read(q.AREA_TABLE))
+    areas = await area_index(graph)
     records = await _records(graph, kind, await _ids(graph, kind, area))
     rows: list[dict[str, str]] = []
     if kind == "organizations":

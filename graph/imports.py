@@ -28,9 +28,12 @@ import hashlib
 import json
 import re
 import time
+import unicodedata
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -232,12 +235,19 @@ _LEVEL_WORDS = re.compile(
 _GOVERNMENT = ("province", "district", "subdistrict")
 
 
+_SPACES = re.compile(r"\s+")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """A place name as compared: normalized, abbreviations read (ต. อ. จ.), the level word and
-    spaces left out: "ต. บ้านเหนือ" and "บ้านเหนือ" are the same key."""
-    t = text.normalize(text.expand_abbreviations(text.normalize(name)))
-    t = _LEVEL_WORDS.sub("", t)
-    return t.replace(" ", "")
+    """A place name as compared: NFC, Thai digits as digits, lower case, abbreviations read
+    (ต. อ. จ.), the level word and spaces left out: "ต. บ้านเหนือ" and "บ้านเหนือ" are the same
+    key. (PyThaiNLP's full normalization is not needed for names and cost seconds for the
+    country's 8,500 areas.)"""
+    t = unicodedata.normalize("NFC", name).translate(_THAI_DIGITS).lower().strip()
+    t = _LEVEL_WORDS.sub("", text.expand_abbreviations(t))
+    return _SPACES.sub("", t)
 
 
 @dataclass(frozen=True)
@@ -346,6 +356,24 @@ class AreaIndex:
                 "โปรดระบุอำเภอและจังหวัด หรือรหัสพื้นที่",
             )
         return scope[0], "", "", ""
+
+
+# The area table is read once per graph and kept while the number of areas stays the same:
+# government areas (the names resolved) are read-only, and an area added by an admin changes
+# the count. Reading it costs seconds on the embedded engine; counting, milliseconds.
+_AREA_CACHE: weakref.WeakKeyDictionary[Graph, tuple[int, AreaIndex]] = weakref.WeakKeyDictionary()
+
+
+async def area_index(graph: Graph, tx: Tx | None = None) -> AreaIndex:
+    """The graph's areas, by code and by name (``tx``: as that transaction sees them)."""
+    run = tx.run if tx is not None else graph.read
+    count = (await run(q.COUNT_AREAS))[0]["n"]
+    cached = _AREA_CACHE.get(graph)
+    if cached is not None and cached[0] == count:
+        return cached[1]
+    index = AreaIndex(await run(q.AREA_TABLE))
+    _AREA_CACHE[graph] = (count, index)
+    return index
 
 
 # --- rows to records -----------------------------------------------------------------------------
@@ -513,7 +541,7 @@ class _Converter:
             row.cells.get(k, "") for k in ("given_name_th", "family_name_th")
         )
         area_field, _ = AREA_FIELD[self.kind]
-        key: list[Any] = [self.kind, text.normalize(name), rec.get(area_field)]
+        key: list[Any] = [self.kind, _SPACES.sub(" ", name_key(name)), rec.get(area_field)]
         if self.kind == "events":
             key.append(rec.get("on"))
         return key
@@ -723,7 +751,7 @@ async def import_file(
         raise Forbidden(f"a {caller.role.value} may not change the network")
 
     async def work(tx: Tx) -> ImportReport:
-        plan = await _plan(tx, caller, sheet, report, progress)
+        plan = await _plan(graph, tx, caller, sheet, report, progress)
         if report.errors or dry_run:
             return report
         report.written = await _write(graph, tx, caller, sheet, report, plan, progress)
@@ -741,11 +769,16 @@ async def import_file(
 
 
 async def _plan(
-    tx: Tx, caller: Caller, sheet: Sheet, report: ImportReport, progress: ImportProgress | None
+    graph: Graph,
+    tx: Tx,
+    caller: Caller,
+    sheet: Sheet,
+    report: ImportReport,
+    progress: ImportProgress | None,
 ) -> list[_Planned]:
     kind = sheet.kind
     total = len(sheet.rows)
-    areas = AreaIndex(await tx.run(q.AREA_TABLE))
+    areas = await area_index(graph, tx)
     convert = _Converter(sheet, areas)
     rows = [_Row(sheet.first_row + i, cells) for i, cells in enumerate(sheet.rows)]
     for n, row in enumerate(rows, 1):
@@ -1084,7 +1117,10 @@ async def _write(
             resources.add(p.after["resource"])
             if p.label == "Contribution":
                 entities["Resource"].append(p.after["resource"])
-    snapshot = _Snapshot(dict(entities), await _shares(tx, dict(entities)))
+    # What is created has no share yet: only what exists is read before.
+    created = {p.entity for p in changing if p.op == "create"}
+    existing = {label: [i for i in ids if i not in created] for label, ids in entities.items()}
+    snapshot = _Snapshot(dict(entities), await _shares(tx, existing))
 
     def tick(_origin: str, step: str, done: int, total: int) -> None:
         if progress:

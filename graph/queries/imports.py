@@ -20,6 +20,8 @@ RETURN a.id AS id, a.code AS code, a.level AS level, a.name_th AS name_th,
        a.name_en AS name_en, coalesce(a.aliases, []) AS aliases, p.id AS parent
 """
 
+COUNT_AREAS = "MATCH (a:Area) RETURN count(a) AS n"
+
 
 @cache
 def records_statement(label: str) -> str:
