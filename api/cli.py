@@ -398,6 +398,10 @@ def import_(
                 key = step.split(" ")[0]
                 if key not in tasks:
                     tasks[key] = progress.add_task(step, total=total)
+                if not console.is_terminal and tasks.get("") != step:
+                    # No live bar without a terminal: each step on a line of its own.
+                    console.print(f"{step} ({done:,}/{total:,})", highlight=False)
+                    tasks[""] = step
                 progress.update(tasks[key], completed=done, total=total, description=step)
 
             try:

@@ -59,7 +59,9 @@ def _date(i: int) -> str:
     return f"{day:02d}/{month:02d}/{year_ce + 543}"
 
 
-def organization_rows(index: AreaIndex, n: int = 10_000, *, bad: bool = False) -> list[dict]:
+def organization_rows(
+    index: AreaIndex, n: int = 10_000, *, bad: bool = False, prefix: str = "กลุ่มทดสอบนำเข้า"
+) -> list[dict]:
     """``n`` organizations; with ``bad``, three of them broken: row 101 names a subdistrict
     that does not exist, row 202 ends before it starts, row 303 repeats row 2 (same name and
     area)."""
@@ -69,7 +71,7 @@ def organization_rows(index: AreaIndex, n: int = 10_000, *, bad: bool = False) -
         sub, district, province = places[i % len(places)]
         rows.append(
             {
-                "name_th": f"กลุ่มทดสอบนำเข้า {i + 1:05d}",
+                "name_th": f"{prefix} {i + 1:05d}",
                 "kind": KINDS[i % len(KINDS)],
                 "subdistrict": sub,
                 "district": district,
@@ -87,8 +89,10 @@ def organization_rows(index: AreaIndex, n: int = 10_000, *, bad: bool = False) -
     return rows
 
 
-def organizations_file(index: AreaIndex, n: int = 10_000, *, bad: bool = False) -> bytes:
-    return write_table("organizations", organization_rows(index, n, bad=bad), "csv")
+def organizations_file(
+    index: AreaIndex, n: int = 10_000, *, bad: bool = False, prefix: str = "กลุ่มทดสอบนำเข้า"
+) -> bytes:
+    return write_table("organizations", organization_rows(index, n, bad=bad, prefix=prefix), "csv")
 
 
 async def run(graph: Any, engine: str, n: int) -> dict[str, Any]:
@@ -122,7 +126,7 @@ async def main(engine: str, n: int, wipe: bool) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="kb-import-bench-") as tmp:
         if engine == "embedded":
-            settings = Settings(engine="embedded", data_dir=Path(tmp), _env_file=None)  # type: ignore[call-arg]
+            settings = Settings(engine="embedded", data_dir=Path(tmp), embedded_heap="2g")
         else:
             settings = Settings(engine="neo4j", data_dir=Path(tmp))
         async with open_runtime(settings, apply_migrations=False) as rt:

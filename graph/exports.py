@@ -368,8 +368,28 @@ async def network(graph: Graph, *, within: str | None = None, contact: bool = Fa
         props = _attrs(e["props"], contact)
         if "id" in props:
             props["rel_id"] = props.pop("id")
-        g.add_edge(e["source"], e["target"], key=f"e{n}", rel_type=e["type"], **props)
+        key = g.add_edge(e["source"], e["target"], key=f"e{n}")
+        g.edges[e["source"], e["target"], key].update({**props, "rel_type": e["type"]})
+    _one_type_per_attribute(g.nodes.values())
+    _one_type_per_attribute(g.edges.values())
     return g
+
+
+def _one_type_per_attribute(items: Iterable[dict[str, Any]]) -> None:
+    """GEXF and GraphML declare one type per attribute: an amount stored as 0 on one node and
+    220000.0 on another is made a float everywhere; a mix with text, text."""
+    items = list(items)
+    kinds: dict[str, set[type]] = {}
+    for attrs in items:
+        for k, v in attrs.items():
+            kinds.setdefault(k, set()).add(type(v))
+    for k, seen in kinds.items():
+        if len(seen) < 2:
+            continue
+        cast: type = float if seen <= {int, float} else str
+        for attrs in items:
+            if k in attrs:
+                attrs[k] = cast(attrs[k])
 
 
 async def export_network(
