@@ -348,7 +348,7 @@ def template(
     ] = None,
 ) -> None:
     """Write the empty spreadsheet template of a kind (XLSX with a sheet explaining each column)."""
-    from graph.spreadsheet import FORMATS, SpreadsheetError
+    from graph.spreadsheet import FORMATS, KIND_TH, SpreadsheetError
     from graph.spreadsheet import template as make_template
 
     if fmt not in FORMATS:
@@ -360,7 +360,7 @@ def template(
     target = output or Path(f"{kind}.{fmt}")
     target.write_bytes(data)
     console.print(
-        f"wrote {target} (แม่แบบ{kind}): fill one row per record, then `kb import {target}`"
+        f"wrote {target} (แม่แบบ{KIND_TH[kind]}): one row per record, then `kb import {target}`"
     )
 
 

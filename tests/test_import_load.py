@@ -188,12 +188,13 @@ async def test_export_wipe_import_gives_the_same_graph_and_the_same_export(
 ) -> None:
     """The whole graph exported (CSV, with contact data), the database wiped, the seed's areas,
     sources and article loaded again (with the sources the exported records cite, and the plans,
-    goals and mechanisms, which no spreadsheet holds), the five files imported: the same nodes
+    goals, mechanisms and mentorships, which no spreadsheet holds), the five files imported: the same nodes
     per label (but sources, history and accounts), relationships per type, and the same
     export, byte for byte."""
     from graph.dataset import Dataset
     from graph.load import load_dataset
     from graph.migrations import migrate
+    from graph.models.person import Mentorship
     from graph.models.source import Source
     from graph.registry import BY_LABEL
     from graph.writes import read_record
@@ -219,6 +220,20 @@ async def test_export_wipe_import_gives_the_same_graph_and_the_same_export(
             assert record is not None
             record.pop("_revision")
             copied[section].append(BY_LABEL[label].model.model_validate(record))
+    # Who mentors whom: no spreadsheet kind either.
+    copied["mentorships"] = [
+        Mentorship.model_validate(
+            {
+                **{k: v for k, v in m["props"].items() if k in Mentorship.model_fields},
+                "mentor": m["mentor"],
+                "mentee": m["mentee"],
+            }
+        )
+        for m in await graph.read(
+            "MATCH (a:Person)-[r:MENTORS]->(b:Person) "
+            "RETURN a.id AS mentor, b.id AS mentee, properties(r) AS props"
+        )
+    ]
     planning = Dataset(**copied)
 
     while (await graph.write(WIPE_BATCH))[0]["deleted"]:
@@ -231,8 +246,8 @@ async def test_export_wipe_import_gives_the_same_graph_and_the_same_export(
 
     for kind in ("organizations", "people", "partnerships", "resources", "plans", "events"):
         if kind == "plans":
-            # Plans, goals and mechanisms are no spreadsheet kind: copied as they were, after
-            # the organizations they name and before the events that decided them.
+            # Plans, goals, mechanisms and mentorships are no spreadsheet kind: copied as they
+            # were, after the records they name and before the events that decided them.
             await load_dataset(graph, planning)
             continue
         name = f"{kind}.csv"
