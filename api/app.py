@@ -142,6 +142,9 @@ def create_app(
 
     ide_html = (STATIC_DIR / "graphiql.html").read_text(encoding="utf-8")
     app.include_router(graphql_router(settings, ide_html=ide_html), prefix="/graphql")
+    from api.data import data_router
+
+    app.include_router(data_router(settings))
     return app
 
 

@@ -464,5 +464,162 @@ def restore(
     _run(_settings(), work)
 
 
+# --- spreadsheets: templates, import, export -----------------------------------------------------
+
+
+@app.command()
+def template(
+    kind: Annotated[
+        str, typer.Argument(help="organizations, people, partnerships, resources or events.")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "xlsx",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default KIND.FORMAT).")
+    ] = None,
+) -> None:
+    """Write the empty spreadsheet template of a kind (XLSX with a sheet explaining each column)."""
+    from graph.spreadsheet import FORMATS, KIND_TH, SpreadsheetError
+    from graph.spreadsheet import template as make_template
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter("csv or xlsx", param_hint="--format")
+    try:
+        data = make_template(kind, fmt)
+    except SpreadsheetError as exc:
+        raise typer.BadParameter(str(exc), param_hint="KIND") from None
+    target = output or Path(f"{kind}.{fmt}")
+    target.write_bytes(data)
+    console.print(
+        f"wrote {target} (แม่แบบ{KIND_TH[kind]}): one row per record, then `kb import {target}`"
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file of one kind.", exists=True)],
+    kind: Annotated[
+        str | None, typer.Option(help="The file's kind (default: told by its columns).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+    report_json: Annotated[
+        Path | None, typer.Option("--report", help="Also write the full report as JSON here.")
+    ] = None,
+) -> None:
+    """Import a spreadsheet: every row checked, then all of it written in one transaction (or,
+    with any error, nothing)."""
+    from graph.accounts import OPERATOR
+    from graph.imports import ImportRefused, import_file
+    from graph.spreadsheet import SpreadsheetError, format_of
+
+    settings = _settings()
+    try:
+        fmt = format_of(file.name)
+    except SpreadsheetError as exc:
+        raise typer.BadParameter(str(exc), param_hint="FILE") from None
+    data = file.read_bytes()
+
+    async def work(rt: Runtime) -> Any:
+        with _progress() as progress:
+            tasks: dict[str, Any] = {}
+
+            def tick(step: str, done: int, total: int) -> None:
+                key = step.split(" ")[0]
+                if key not in tasks:
+                    tasks[key] = progress.add_task(step, total=total)
+                if not console.is_terminal and tasks.get("") != step:
+                    # No live bar without a terminal: each step on a line of its own.
+                    console.print(f"{step} ({done:,}/{total:,})", highlight=False)
+                    tasks[""] = step
+                progress.update(tasks[key], completed=done, total=total, description=step)
+
+            try:
+                return await import_file(
+                    rt.graph, OPERATOR, data, str(file), fmt, kind=kind, dry_run=dry_run,
+                    progress=tick,
+                )  # fmt: skip
+            except ImportRefused as exc:
+                return exc.report
+            except SpreadsheetError as exc:
+                console.print(f"[red]cannot import:[/red] {escape(str(exc))}", soft_wrap=True)
+                raise typer.Exit(1) from None
+
+    report = _run(settings, work)
+    if report_json is not None:
+        report_json.write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    errors = report.errors
+    if errors:
+        table = Table(title=f"{len(errors)} error(s) · ข้อผิดพลาด {len(errors)} รายการ")
+        table.add_column("row · แถว", justify="right")
+        table.add_column("column · คอลัมน์")
+        table.add_column("reason · เหตุผล", overflow="fold")
+        for e in errors[:200]:
+            table.add_row(str(e.row), e.column, f"{e.reason_th}\n{e.reason}")
+        out.print(table)
+        if len(errors) > 200:
+            out.print(f"... and {len(errors) - 200} more (--report FILE lists them all)")
+    counts = report.counts
+    summary = Table(
+        title=f"{report.file}: {report.kind}" + (" (dry run · ทดลอง)" if dry_run else "")
+    )
+    for column in ("created · สร้าง", "updated · แก้ไข", "unchanged · ไม่เปลี่ยน", "error · ผิดพลาด"):
+        summary.add_column(column, justify="right")
+    summary.add_row(*(f"{counts[k]:,}" for k in ("created", "updated", "unchanged", "error")))
+    out.print(summary)
+    for label, by_status in sorted(report.records.items()):
+        out.print(f"  {label}: " + ", ".join(f"{k} {v:,}" for k, v in by_status.items()))
+    if errors:
+        out.print("nothing was written · ไม่ได้บันทึกข้อมูลใด")
+        raise typer.Exit(1)
+    if dry_run:
+        out.print("dry run: nothing was written · ทดลองเท่านั้น ไม่ได้บันทึก")
+    elif report.written:
+        out.print(f"written in {report.seconds:.1f} s, citing source {report.source_id}")
+    else:
+        out.print("nothing to change · ไม่มีข้อมูลที่ต้องเปลี่ยน")
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path, typer.Argument(help="A folder (csv, xlsx: one file per kind) or a file.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, graphml, gexf or cytoscape.")
+    ] = "csv",
+    area: Annotated[
+        str | None, typer.Option(help="Only this area's subtree: a code (71) or id.")
+    ] = None,
+    no_contact: Annotated[
+        bool, typer.Option("--no-contact", help="Leave personal contact data out.")
+    ] = False,
+) -> None:
+    """Export the graph (or an area's subtree): CSV or XLSX per kind, as the import reads them,
+    or the network as GraphML, GEXF (Gephi) or Cytoscape JSON."""
+    from graph.exports import FORMATS, TABLE_FORMATS, export_network, export_tables
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(", ".join(FORMATS), param_hint="--format")
+    settings = _settings()
+    # The command line is the operator's: it may see contact data unless told not to.
+    contact = not no_contact
+
+    async def work(rt: Runtime) -> dict[str, bytes]:
+        if fmt in TABLE_FORMATS:
+            return await export_tables(rt.graph, fmt, within=area, contact=contact)
+        return {"": await export_network(rt.graph, fmt, within=area, contact=contact)}
+
+    files = _run(settings, work)
+    if fmt in TABLE_FORMATS:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (output / name).write_bytes(data)
+            console.print(f"wrote {output / name} ({len(data):,} bytes)")
+    else:
+        output.write_bytes(files[""])
+        console.print(f"wrote {output} ({len(files['']):,} bytes)")
+
+
 if __name__ == "__main__":
     app()

@@ -258,12 +258,16 @@ def patch_model(section: str) -> type[BaseModel]:
 async def read_record(tx: Tx | Graph, label: str, node_id: str) -> dict[str, Any] | None:
     """The record of node ``node_id`` as its input model holds it (relations as ids), and its
     revision under ``_revision``; None when there is no such node."""
-    spec = BY_LABEL[label]
     run = tx.run if isinstance(tx, Tx) else tx.read
     rows = await run(q.record_statement(label), id=node_id)
     if not rows:
         return None
-    row = rows[0]
+    return record_from_row(label, rows[0])
+
+
+def record_from_row(label: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``record_statement`` as its input model holds it (see ``read_record``)."""
+    spec = BY_LABEL[label]
     props = dict(row["props"])
     fields = set(spec.model.model_fields)
     record: dict[str, Any] = {k: v for k, v in props.items() if k in fields}

@@ -166,8 +166,9 @@ def error_codes(body: dict) -> list[str]:  # type: ignore[type-arg]
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The writing tests (tests/test_writes.py) run after the others on each engine: the
-    others compare the graph with the seed, which writes change. Each engine's tests stay
+    """The writing tests (tests/test_writes.py) run after the others on each engine, and the
+    imports (tests/test_import_load.py) last: the others compare the graph with the seed,
+    which writes change. Each engine's tests stay
     together (its graph is set up once)."""
     first: dict[object, int] = {}
     group: object = None
@@ -178,6 +179,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = engine or group  # a test on no engine stays with its neighbours
         first.setdefault(group, position)
         writes = item.nodeid.startswith("tests/test_writes.py")
-        keys.append((first[group], writes, position))
+        # The spreadsheet imports (10,000 organizations, and a wipe and reload of the whole
+        # graph) come after every other test of the engine.
+        wipes = item.nodeid.startswith("tests/test_import_load.py")
+        keys.append((first[group], 2 if wipes else int(writes), position))
     order = sorted(range(len(items)), key=keys.__getitem__)
     items[:] = [items[i] for i in order]

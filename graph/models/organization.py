@@ -28,7 +28,9 @@ class OrganizationKind(StrEnum):
     cohort = "cohort"  # a named group of people, e.g. the region's second-tier leaders
 
 
-class Organization(Named):
+class Organization(Named, Dated):
+    """``start_on``: founded or registered; ``end_on``: dissolved (a spreadsheet's dates)."""
+
     kind: OrganizationKind
     short_name_th: ShortText | None = None
     short_name_en: ShortText | None = None
