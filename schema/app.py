@@ -76,7 +76,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         alias_rule(settings.max_aliases),
         depth_rule(settings.max_query_depth),
     ]
-    pricing = Pricing(unpaged_list_size=settings.unpaged_list_size)
+    pricing = Pricing(unpaged_list_size=settings.unpaged_list_size, max_hops=settings.max_hops)
     return KBSchema(
         query=Query,
         mutation=Mutation,

@@ -238,3 +238,25 @@ async def test_a_cancelled_requests_statement_stops_on_the_engine(kb: EngineUnde
             break
         await asyncio.sleep(0.2)
     assert running == []
+
+
+def test_a_partner_network_is_priced_by_its_hops() -> None:
+    """Each hop multiplies the organizations a partner network reaches: 4 hops from 100
+    organizations ran into the time limit while priced like 1 hop (bench/results/hostile)."""
+    from graphql import parse
+
+    from graph.settings import Settings
+    from schema.app import build_schema
+    from schema.limits import HOP_GROWTH, QUESTION_COST, Pricing, check_cost
+
+    schema = build_schema(Settings(_env_file=None))._schema  # type: ignore[call-arg]
+
+    def cost(hops: int) -> int:
+        query = f'{{ partners(of: "org:x", hops: {hops}, first: 1) {{ hops }} }}'
+        return check_cost(
+            schema, parse(query), {}, max_cost=10**9, max_page_size=100, pricing=Pricing()
+        )
+
+    base = QUESTION_COST["partners"]
+    assert cost(2) - cost(1) == base * (HOP_GROWTH - 1)
+    assert cost(4) - cost(1) == base * (HOP_GROWTH**3 - 1)
