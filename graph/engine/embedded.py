@@ -37,6 +37,7 @@ import psutil
 
 from graph.engine import BoltEndpoint, Engine, EngineError
 from graph.engine.dialect import ARCADEDB
+from graph.queries.load import REL_TYPES
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ class EmbeddedEngine(Engine):
         if self.mode != "owner" or self._server is None:
             return False
         for rel in sorted({rel for rel, _, _ in rels}):
-            if not rel.isidentifier():  # types come from a closed set; never from a file
+            if rel not in REL_TYPES:  # DDL text: a type from the closed set, never a file's
                 raise EngineError(f"not a relationship type: {rel!r}")
             self.run_admin(f"CREATE EDGE TYPE {rel} IF NOT EXISTS")
         database = self._server.get_database(self.database)
