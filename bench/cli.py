@@ -337,6 +337,29 @@ def overhead(
 
 
 @app.command()
+def paint(
+    url: Annotated[
+        str, typer.Option(help="A running server with the demo network (kb serve --demo).")
+    ] = "http://127.0.0.1:8000",
+    person: Annotated[str, typer.Option(help="Whose page to open.")] = "person:demo-710102-5",
+    runs: Annotated[
+        int, typer.Option(min=1, help="First visits, then as many return visits.")
+    ] = 10,
+    out: Out = BENCH_DIR / "results" / "explorer",
+    label: Annotated[str, typer.Option(help="Names the result files.")] = "demo",
+) -> None:
+    """Time to first meaningful paint of a person's page in the explorer (real chromium)."""
+    from bench import paint as bench_paint
+
+    console = _console()
+    with console.status(f"opening {person} {2 * runs} times in chromium"):
+        result = asyncio.run(bench_paint.run(url, person, runs))
+    console.print(bench_paint.table(result))
+    for path in bench_paint.write(result, out, label):
+        console.print(f"wrote {path}")
+
+
+@app.command()
 def search(
     engine: Engine = "embedded",
     work: Annotated[

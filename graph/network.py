@@ -303,6 +303,9 @@ class GraphNode(ReadModel):
     kind: str | None  # its kind, level or tier
     name_th: str | None
     name_en: str | None
+    level: str | None  # the area level it sits at, for areas, partnerships and resources
+    start_on: dt.date | None  # when it runs, for partnerships and plans (a filter by date)
+    end_on: dt.date | None
     depth: int
     synthetic: bool
 
@@ -314,6 +317,8 @@ class GraphEdge(ReadModel):
     type: str
     label_en: str
     label_th: str
+    start_on: dt.date | None  # when the relationship holds (memberships), where it is stored
+    end_on: dt.date | None
 
 
 class Neighbourhood(ReadModel):
@@ -332,6 +337,9 @@ def _graph_node(node_id: str, label: str, row: dict[str, Any], depth: int) -> Gr
         kind=row.get("kind") or row.get("level") or row.get("tier"),
         name_th=row.get("name_th"),
         name_en=row.get("name_en") or row.get("name_latn"),
+        level=row.get("level"),
+        start_on=row.get("start_on"),
+        end_on=row.get("end_on"),
         depth=depth,
         synthetic=bool(row.get("synthetic")),
     )
@@ -382,6 +390,7 @@ async def neighbourhood(
             edge_id = f"{src}|{r['type']}|{dst}" + (f"|{key}" if key else "")
             if edge_id not in edges:
                 words = reading(r["type"], True)
+                rel = r["rel"] or {}
                 edges[edge_id] = GraphEdge(
                     id=edge_id,
                     source=src,
@@ -389,6 +398,8 @@ async def neighbourhood(
                     type=r["type"],
                     label_en=words.en,
                     label_th=words.th,
+                    start_on=rel.get("start_on"),
+                    end_on=rel.get("end_on"),
                 )
         frontier = nxt
         if not frontier:

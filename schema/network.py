@@ -129,7 +129,9 @@ class Neighborhood:
 
     @strawberry.field(description="Cytoscape.js `elements`: pass straight to cytoscape().")
     def cytoscape(self, root: strawberry.Parent[network.Neighbourhood]) -> JSON:
-        elements: list[dict[str, Any]] = [{"data": n.model_dump()} for n in root.nodes] + [
+        elements: list[dict[str, Any]] = [
+            {"data": n.model_dump(mode="json")} for n in root.nodes
+        ] + [
             {
                 "data": {
                     "id": e.id,
@@ -138,6 +140,8 @@ class Neighborhood:
                     "label": e.label_en,
                     "label_th": e.label_th,
                     "type": e.type,
+                    "start_on": e.start_on and e.start_on.isoformat(),
+                    "end_on": e.end_on and e.end_on.isoformat(),
                 }
             }
             for e in root.edges

@@ -210,7 +210,7 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "growth", "smoke", "compare", "probe", "overhead"):
+    for command in ("run", "growth", "smoke", "compare", "probe", "overhead", "paint"):
         assert command in result.output
 
 

@@ -281,6 +281,124 @@ async def test_the_network_picture_grows_when_a_node_is_tapped(
     assert await page.evaluate(visible) == all_shown
 
 
+async def test_the_network_picture_filters_by_level_and_by_date(
+    visit: Visit, http: httpx.Client
+) -> None:
+    org = "org:codi-central-west"
+    await visit.goto(f"/#/node/{org}")
+    page = visit.page
+    total = await _graph_nodes(visit)
+    hood = data(
+        gql(
+            http,
+            """query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 80) {
+                 nodes { id depth level startOn endOn }
+                 edges { source target startOn endOn } } }""",
+            {"id": org},
+        )
+    )["neighborhood"]
+    assert total == len(hood["nodes"])
+    shown = "Number(document.querySelector('[data-testid=graph-count]').dataset.shown)"
+
+    # By level: the province-group nodes go, everything else stays.
+    at_level = [n for n in hood["nodes"] if n["level"] == "province_group"]
+    assert at_level  # the region's office works with every province group
+    level_box = page.locator('.graph-filters input[data-level="province_group"]')
+    await level_box.uncheck()
+    assert await page.evaluate(shown) == total - len(at_level)
+    await level_box.check()
+    assert await page.evaluate(shown) == total
+
+    # By date: memberships and partnerships begun after it are undrawn, and the people they
+    # alone linked.
+    day = "2019-01-01"
+
+    def held(e: dict[str, Any]) -> bool:
+        return (e["startOn"] is None or e["startOn"] <= day) and (
+            e["endOn"] is None or e["endOn"] >= day
+        )
+
+    assert any(not held(e) for e in hood["edges"])  # members who joined after 2019
+    stranded = {
+        n["id"]
+        for n in hood["nodes"]
+        if n["depth"] > 0
+        and all(not held(e) for e in hood["edges"] if n["id"] in (e["source"], e["target"]))
+    }
+    not_yet = {n["id"] for n in hood["nodes"] if not held(n)}
+    assert stranded and not_yet
+    stranded |= not_yet
+    await page.get_by_test_id("valid-on").fill(day)
+    await page.wait_for_function(f"{shown} < {total}")
+    assert await page.evaluate(shown) == total - len(stranded)
+    drawn_edges = await page.evaluate("window.kbGraph.edges(':visible').length")
+    assert drawn_edges == sum(
+        1
+        for e in hood["edges"]
+        if held(e) and e["source"] not in stranded and e["target"] not in stranded
+    )
+    await page.get_by_test_id("valid-on").fill("")
+    await page.wait_for_function(f"{shown} === {total}")
+
+
+async def test_an_organization_page_shows_its_partnerships_and_pools_with_their_sources(
+    visit: Visit, http: httpx.Client
+) -> None:
+    org = "org:codi-central-west"
+    expected = data(
+        gql(
+            http,
+            """query($id: ID!) { node(id: $id) { ... on Organization {
+                 partnerships { partnership { nameTh } sources { titleTh } }
+                 contributions { amount resource { id nameTh } } } } }""",
+            {"id": org},
+        )
+    )["node"]
+    assert expected["partnerships"] and expected["contributions"]
+    await visit.goto(f"/#/node/{org}")
+    page = visit.page
+    partnerships = page.get_by_test_id("org-partnerships")
+    await partnerships.locator("li").first.wait_for()
+    text = await partnerships.inner_text()
+    for x in expected["partnerships"]:
+        assert x["partnership"]["nameTh"] in text
+    pools = await page.get_by_test_id("org-pools").inner_text()
+    for c in expected["contributions"]:
+        assert c["resource"]["nameTh"] in pools
+        assert f"{c['amount']:,.0f}" in pools
+
+    # Each fact names its source on hover (title) and on tap (the note shows with the focus).
+    cited = next(x for x in expected["partnerships"] if x["sources"])
+    title = cited["sources"][0]["titleTh"]
+    marker = partnerships.locator(f'li:has-text("{cited["partnership"]["nameTh"]}") .src').first
+    assert title in (await marker.get_attribute("title") or "")
+    assert await marker.evaluate("b => getComputedStyle(b, '::after').content") in ("none", "")
+    await marker.click()  # a tap: the button takes the focus
+    note = await marker.evaluate("b => getComputedStyle(b, '::after').content")
+    assert title in note
+
+    # A pool it put money into: its page shows the same flows as the API.
+    pool = expected["contributions"][0]["resource"]
+    flows = data(
+        gql(
+            http,
+            """query($id: ID!) { node(id: $id) { ... on Resource {
+                 flows { contributed allocated }
+                 contributions { contributor { nameTh } } } } }""",
+            {"id": pool["id"]},
+        )
+    )["node"]
+    await page.get_by_test_id("org-pools").get_by_role("link", name=pool["nameTh"]).first.click()
+    shown = page.get_by_test_id("flows")
+    await shown.wait_for()
+    line = (await shown.inner_text()).replace(",", "")
+    assert f"{flows['flows']['contributed']:.0f}" in line
+    assert f"{flows['flows']['allocated']:.0f}" in line
+    given = await page.get_by_test_id("contributions").inner_text()
+    for c in flows["contributions"]:
+        assert c["contributor"]["nameTh"] in given
+
+
 async def test_the_path_between_the_director_and_the_partner_goes_through_the_meeting(
     visit: Visit,
 ) -> None:
@@ -340,6 +458,7 @@ PAGES = [
     ("person", f"/#/node/{ONBOARD}", "key-people"),
     ("organization", "/#/node/org:codi-central-west", "partners"),
     ("area", "/#/node/area:71", "rollup-totals"),
+    ("pool", "/#/node/res:demo-pool-pg-central-lower-1", "contributions"),
     ("path", f"/#/path?from={DIRECTOR}&to={PARTNER}", "path-length"),
 ]
 
@@ -383,3 +502,24 @@ async def test_no_serious_accessibility_violations_and_a_screenshot_of_each_page
             await visit.goto("/graphql")
             await page.locator(".graphiql-tab").first.wait_for()
             await page.screenshot(path=str(out / f"graphiql-{screen}.png"))
+
+
+# --- the time to paint (kb bench paint) ------------------------------------------------------------
+
+
+async def test_the_paint_benchmark_reads_the_marks_of_a_painted_person_page(
+    browser: Any, api: str
+) -> None:
+    from bench.paint import MARKS, measure, table
+
+    result = await measure(browser, api, ONBOARD, runs=2)
+    for visit in (result.first_visit, result.return_visit):
+        assert set(visit) == {"first contentful paint", *MARKS}
+        for key, latency in visit.items():
+            assert latency.n == 2 and latency.p50 is not None and latency.p50 > 0, key
+        # The page's own content is painted after the browser's first paint.
+        first_paint = visit["first contentful paint"].min
+        assert first_paint is not None
+        assert visit["onboarding view"].min is not None
+        assert visit["onboarding view"].min >= first_paint
+    assert table(result).count("\n") == 4 + len(result.first_visit) - 1

@@ -140,7 +140,7 @@ def shortest_path(source: str, target: str, max_hops: int, every: bool) -> str:
 _NEIGHBOURS = """
 UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[r]-(b)
 RETURN id AS key, labels(b)[0] AS label, {node} AS node, type(r) AS type,
-       startNode(r) = a AS out, {{key: r.key, id: r.id}} AS rel
+       startNode(r) = a AS out, {{key: r.key, id: r.id, start_on: r.start_on, end_on: r.end_on}} AS rel
 ORDER BY key, type, b.id LIMIT $cap"""
 _ROOT = """
 MATCH (b:{label} {{id: $root}})

@@ -110,6 +110,8 @@ SUMMARY_FIELDS = (
     "kind",
     "level",
     "tier",
+    "start_on",
+    "end_on",
 )
 
 

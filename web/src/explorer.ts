@@ -76,6 +76,15 @@ function date(iso: string | null | undefined): string {
   return bi(th, en);
 }
 
+/** " · since X until Y" for a fact that holds over a time; nothing when no date is stored. */
+function validity(start: string | null | undefined, end: string | null | undefined): string {
+  const parts = [
+    start ? `${bi("ตั้งแต่", "since")} ${date(start)}` : "",
+    end ? `${bi("ถึง", "until")} ${date(end)}` : "",
+  ].filter(Boolean);
+  return parts.length ? ` · ${parts.join(" ")}` : "";
+}
+
 // --- the API -----------------------------------------------------------------------------------
 
 const TOKEN_KEY = "kb-token";
@@ -100,6 +109,9 @@ async function gql(query: string, variables: Json = {}): Promise<Json> {
   return body.data;
 }
 
+// Where a fact comes from: asked for with every fact a page shows.
+const SRC = "sources { titleTh titleEn }";
+
 const NAMES = `
   ... on Area { nameTh nameEn level code }
   ... on Organization { nameTh nameEn }
@@ -123,14 +135,14 @@ const NODE = `query Node($id: ID!) {
 const ONBOARDING = `query Onboarding($id: ID!) {
   onboarding(person: $id) {
     areas { id nameTh nameEn level }
-    memberships { role roleTh startOn synthetic sources { titleTh titleEn } organization { id nameTh nameEn } }
-    mentors { mentor { id nameTh nameEn tier } }
+    memberships { role roleTh startOn endOn synthetic ${SRC} organization { id nameTh nameEn } }
+    mentors { synthetic ${SRC} mentor { id nameTh nameEn tier } }
     peersInArea { total people { id nameTh nameEn tier } }
     provinceGroup { id nameTh nameEn }
     keyPeople { level role roleTh area { id nameTh nameEn } person { id nameTh nameEn } organization { id nameTh nameEn } }
-    partnerships { through partnership { id nameTh nameEn kind level } }
-    resources { through resource { id nameTh nameEn kind level } }
-    meetings { role roleTh event { id nameTh nameEn dateTh on } }
+    partnerships { through partnership { id nameTh nameEn kind level synthetic ${SRC} } }
+    resources { through resource { id nameTh nameEn kind level synthetic ${SRC} } }
+    meetings { role roleTh synthetic ${SRC} event { id nameTh nameEn dateTh on } }
   } }`;
 
 const PARTNERS = `query Partners($id: ID!, $hops: Int!) {
@@ -147,6 +159,36 @@ const ROLLUP = `query Rollup($id: ID!) {
   pools(within: $id, first: 20) {
     pools { id nameTh nameEn level synthetic flows { contributed allocated balance } } } }`;
 
+const ORGANIZATION = `query Organization($id: ID!) {
+  node(id: $id) { ... on Organization {
+    partnerships { role roleTh synthetic ${SRC}
+      partnership { id nameTh nameEn level status startOn endOn synthetic ${SRC} } }
+    stewards { id nameTh nameEn level synthetic ${SRC} flows { contributed allocated balance } }
+    contributions { id amount on inKind synthetic ${SRC} resource { id nameTh nameEn level } }
+    allocationsReceived { id amount on purposeTh purposeEn synthetic ${SRC} resource { id nameTh nameEn } }
+  } } }`;
+
+const PARTNERSHIP = `query Partnership($id: ID!) {
+  node(id: $id) { ... on Partnership {
+    kind status startOn endOn purposeTh purposeEn
+    covers { id nameTh nameEn level }
+    parties { role roleTh synthetic ${SRC} organization { id nameTh nameEn kind } }
+    allocationsReceived { id amount on purposeTh purposeEn synthetic ${SRC} resource { id nameTh nameEn } }
+  } } }`;
+
+const RESOURCE = `query Resource($id: ID!) {
+  node(id: $id) { ... on Resource {
+    kind status unit descriptionTh descriptionEn
+    flows { contributed allocated balance }
+    stewards { id nameTh nameEn }
+    serves { id nameTh nameEn level }
+    pooledInto { id nameTh nameEn level }
+    feeders { id nameTh nameEn level }
+    contributions { id amount on inKind synthetic ${SRC} contributor { id nameTh nameEn } }
+    allocations { id amount on purposeTh purposeEn synthetic ${SRC} recipient { __typename id
+      ... on Organization { nameTh nameEn } ... on Partnership { nameTh nameEn } } }
+  } } }`;
+
 const NEIGHBOURHOOD = `query Neighbourhood($id: ID!) {
   neighborhood(id: $id, depth: 1, limit: 80) { truncated cytoscape } }`;
 
@@ -159,6 +201,7 @@ const CONNECTION = `query Connection($from: ID!, $to: ID!) {
 // --- the page ----------------------------------------------------------------------------------
 
 const main = document.getElementById("main") as HTMLElement;
+let graphs = 0; // pictures drawn so far, for unique element ids
 
 function link(id: string, th: string, en?: string | null): string {
   return `<a href="#/node/${encodeURIComponent(id)}">${bi(th, en)}</a>`;
@@ -168,6 +211,14 @@ function sourcesTitle(sources: Json[] | undefined): string {
   if (!sources?.length) return "";
   const names = sources.map((s) => one(s.titleTh, s.titleEn)).join("; ");
   return `${one("แหล่งข้อมูล", "Source")}: ${names}`;
+}
+
+/** Where a fact comes from, on hover (title) and on tap (the button takes the focus, and the
+ * note shows while it has it); nothing when the fact names no source. */
+function src(sources: Json[] | undefined): string {
+  const text = sourcesTitle(sources);
+  if (!text) return "";
+  return ` <button type="button" class="src" data-testid="source" title="${esc(text)}" aria-label="${esc(text)}" data-src="${esc(text)}">ⓘ</button>`;
 }
 
 function syntheticBadge(synthetic: boolean): string {
@@ -187,6 +238,12 @@ function list(items: string[], empty = true): string {
 
 function nameOf(n: Json): string {
   return n.__typename === "Event" && n.dateTh ? `${n.nameTh} (${n.dateTh})` : n.nameTh;
+}
+
+/** A performance mark once what was just put on the page has been painted (the second
+ * animation frame after it), for `kb bench paint`. */
+function painted(name: string): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(name)));
 }
 
 function failed(err: unknown): string {
@@ -272,7 +329,8 @@ const COLOURS: Record<string, string> = {
 };
 
 function nodeLabel(data: Json): string {
-  return one(data.nameTh ?? data.label, data.nameEn ?? data.label);
+  const th = data.nameTh ?? data.name_th ?? data.label;
+  return one(th, data.nameEn ?? data.name_en ?? th);
 }
 
 /** Draws elements with Cytoscape.js; a tap on a node adds its own neighbourhood. */
@@ -283,7 +341,12 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
       <button type="button" data-act="png">PNG</button>
       <button type="button" data-act="csv">CSV</button>
     </div>
-    <fieldset class="graph-filters"><legend>${bi("แสดง", "Show")}</legend></fieldset>
+    <fieldset class="graph-filters" data-filter="kind"><legend>${bi("แสดง", "Show")}</legend></fieldset>
+    <fieldset class="graph-filters" data-filter="level"><legend>${bi("ระดับ", "Level")}</legend></fieldset>
+    <div class="graph-filters">
+      <label for="valid-on-${++graphs}">${bi("ณ วันที่", "As on")}</label>
+      <input type="date" id="valid-on-${graphs}" data-testid="valid-on">
+    </div>
     <div class="graph" data-testid="graph" role="img"
       aria-label="${esc(one("แผนภาพเครือข่าย แตะโหนดเพื่อขยาย", "Network picture; tap a node to expand it"))}"></div>
     <p class="muted graph-hint">${bi("แตะโหนดเพื่อขยายเครือข่าย แตะสองครั้งเพื่อเปิดหน้า", "Tap a node to expand it; double-tap to open its page")}</p>`;
@@ -327,31 +390,71 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
   (window as Json).kbGraph = cy;
   const count = host.querySelector('[data-testid="graph-count"]') as HTMLElement;
   const showCount = () => {
-    count.dataset.nodes = String(cy.nodes().length);
-    count.innerHTML = `${bi("โหนด", "nodes")} ${cy.nodes().length} · ${bi("เส้น", "edges")} ${cy.edges().length}`;
+    const nodes = cy.nodes().length;
+    const shown = cy.nodes().filter((n) => n.style("display") !== "none").length;
+    count.dataset.nodes = String(nodes);
+    count.dataset.shown = String(shown);
+    const partly = shown < nodes ? ` (${bi("แสดง", "shown")} ${shown})` : "";
+    count.innerHTML = `${bi("โหนด", "nodes")} ${nodes}${partly} · ${bi("เส้น", "edges")} ${cy.edges().length}`;
   };
-  // Filters by kind: a node of a hidden kind (and its edges) stays in the picture, undrawn.
-  const filters = host.querySelector(".graph-filters") as HTMLElement;
-  const hidden = new Set<string>();
-  const showFilters = () => {
-    const kinds = [...new Set(cy.nodes().map((n) => n.data("type") as string))].sort();
-    filters.querySelectorAll("label").forEach((l) => l.remove());
-    for (const kind of kinds) {
-      filters.insertAdjacentHTML(
-        "beforeend",
-        `<label><input type="checkbox" data-kind="${esc(kind)}" ${hidden.has(kind) ? "" : "checked"}>
-          <span class="swatch" style="background:${COLOURS[kind] ?? "#555"}"></span>${term(TYPES, kind)}</label>`,
-      );
-    }
-  };
-  filters.addEventListener("change", (ev) => {
-    const box = ev.target as HTMLInputElement;
-    const kind = box.dataset.kind as string;
-    if (box.checked) hidden.delete(kind);
-    else hidden.add(kind);
-    cy.nodes().forEach((n) => {
-      n.style("display", hidden.has(n.data("type")) ? "none" : "element");
+  // Filters. A node of a hidden kind or level (and its edges) stays in the picture, undrawn. With
+  // a date, a relationship that did not hold on it (a membership that began later or had ended)
+  // is undrawn, and so is a node that did not run on it (a partnership, a plan) or that the
+  // date leaves without any drawn relationship; the node the picture is about always shows.
+  const kindBox = host.querySelector('[data-filter="kind"]') as HTMLElement;
+  const levelBox = host.querySelector('[data-filter="level"]') as HTMLElement;
+  const dateInput = host.querySelector('[data-testid="valid-on"]') as HTMLInputElement;
+  const hidden = { kind: new Set<string>(), level: new Set<string>() };
+  const heldOn = (d: Json, on: string) =>
+    !on || ((!d.start_on || d.start_on <= on) && (!d.end_on || d.end_on >= on));
+  const applyFilters = () => {
+    const on = dateInput.value;
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        e.style("display", heldOn(e.data(), on) ? "element" : "none");
+      });
+      cy.nodes().forEach((n) => {
+        const d = n.data();
+        const edges = n.connectedEdges();
+        const stranded =
+          on && d.depth !== 0 && edges.length > 0 && edges.every((e) => !heldOn(e.data(), on));
+        const show =
+          !hidden.kind.has(d.type) &&
+          !(d.level && hidden.level.has(d.level)) &&
+          heldOn(d, on) &&
+          !stranded;
+        n.style("display", show ? "element" : "none");
+      });
     });
+    showCount();
+  };
+  const showFilters = () => {
+    const boxes = (key: "kind" | "level", values: string[], table: Record<string, [string, string]>) => {
+      const box = key === "kind" ? kindBox : levelBox;
+      box.querySelectorAll("label").forEach((l) => l.remove());
+      box.hidden = values.length === 0;
+      for (const value of values) {
+        const swatch = key === "kind" ? `<span class="swatch" style="background:${COLOURS[value] ?? "#555"}"></span>` : "";
+        box.insertAdjacentHTML(
+          "beforeend",
+          `<label><input type="checkbox" data-${key}="${esc(value)}" ${hidden[key].has(value) ? "" : "checked"}>${swatch}${term(table, value)}</label>`,
+        );
+      }
+    };
+    boxes("kind", [...new Set(cy.nodes().map((n) => n.data("type") as string))].sort(), TYPES);
+    const order = Object.keys(LEVELS);
+    const levels = [...new Set(cy.nodes().map((n) => n.data("level") as string).filter(Boolean))];
+    boxes("level", levels.sort((a, b) => order.indexOf(a) - order.indexOf(b)), LEVELS);
+  };
+  host.addEventListener("change", (ev) => {
+    const input = ev.target as HTMLInputElement;
+    for (const key of ["kind", "level"] as const) {
+      const value = input.dataset[key];
+      if (value === undefined) continue;
+      if (input.checked) hidden[key].delete(value);
+      else hidden[key].add(value);
+    }
+    applyFilters();
   });
   showCount();
   showFilters();
@@ -368,12 +471,9 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
           e.data.source ? e : { data: { ...e.data, depth: 1, display: nodeLabel(e.data) } },
         ),
       );
-      cy.nodes().forEach((n) => {
-        n.style("display", hidden.has(n.data("type")) ? "none" : "element");
-      });
       cy.layout({ name: "cose", animate: false } as cytoscape.LayoutOptions).run();
-      showCount();
       showFilters();
+      applyFilters();
     } catch (err) {
       expanded.delete(id);
       count.insertAdjacentHTML("afterend", failed(err));
@@ -386,9 +486,15 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
     download("network.png", cy.png({ output: "blob", bg: "#ffffff", full: true }) as Blob);
   });
   host.querySelector('[data-act="csv"]')?.addEventListener("click", () => {
-    const rows = [["id", "type", "name_th", "name_en"]];
+    // What is shown: the nodes the filters leave drawn.
+    const rows = [["id", "type", "level", "name_th", "name_en", "start_on", "end_on", "synthetic"]];
     cy.nodes().forEach((n) => {
-      rows.push([n.id(), n.data("type"), n.data("nameTh") ?? n.data("label"), n.data("nameEn") ?? ""]);
+      if (n.style("display") === "none") return;
+      const d = n.data();
+      rows.push([
+        n.id(), d.type, d.level ?? "", d.nameTh ?? d.name_th ?? d.label, d.nameEn ?? d.name_en ?? "",
+        d.start_on ?? "", d.end_on ?? "", d.synthetic ? "true" : "false",
+      ]);
     });
     const csv = rows.map((r) => r.map((v) => `"${String(v ?? "").replace(/"/g, '""')}"`).join(",")).join("\n");
     download("network.csv", new Blob([`\ufeff${csv}`], { type: "text/csv" }));
@@ -448,7 +554,7 @@ async function nodePage(id: string): Promise<void> {
           ? esc(node.dateTh)
           : term(TYPES, kind);
   main.innerHTML = `
-    <section class="card head" title="${esc(sourcesTitle(node.sources))}">
+    <section class="card head">
       <p class="kind">${term(TYPES, kind)} ${syntheticBadge(node.synthetic)}
         ${node.assumption ? `<span class="badge">${bi("สมมติฐาน", "assumption")}</span>` : ""}</p>
       <h1 data-testid="title">${bi(node.nameTh, node.nameEn)}</h1>
@@ -459,6 +565,7 @@ async function nodePage(id: string): Promise<void> {
     <section class="card" data-testid="connections"><h2>${bi("เครือข่ายรอบตัว", "Connections")}</h2>
       <div id="graph"></div><div id="neighbours"></div></section>
     <div id="body"><p class="muted">${bi("กำลังโหลด…", "Loading…")}</p></div>`;
+  painted("kb-head");
   const extra = document.getElementById("extra") as HTMLElement;
   if (kind === "Person") {
     const areas = (node.worksIn as Json[]).map((a) => link(a.id, a.nameTh, a.nameEn)).join(", ");
@@ -479,6 +586,8 @@ async function nodePage(id: string): Promise<void> {
   if (kind === "Person") parts.push(personBody(id, body));
   else if (kind === "Organization") parts.push(organizationBody(id, body));
   else if (kind === "Area") parts.push(areaBody(id, body));
+  else if (kind === "Partnership") parts.push(partnershipBody(id, body));
+  else if (kind === "Resource") parts.push(resourceBody(id, body));
   else body.innerHTML = "";
   await Promise.all(parts);
 }
@@ -490,6 +599,7 @@ async function neighbourhood(id: string): Promise<void> {
     const hood = (await gql(NEIGHBOURHOOD, { id })).neighborhood;
     const elements = hood.cytoscape as Json[];
     drawGraph(host, elements);
+    painted("kb-graph");
     const nodes = new Map(elements.filter((e) => !e.data.source).map((e) => [e.data.id, e.data]));
     const items = elements
       .filter((e) => e.data.source)
@@ -497,7 +607,8 @@ async function neighbourhood(id: string): Promise<void> {
         const other = e.data.source === id ? e.data.target : e.data.source;
         const n = nodes.get(other);
         if (!n) return "";
-        return `${bi(e.data.label_th, e.data.label)}: ${link(n.id, n.nameTh ?? n.label, n.nameEn)} <span class="muted">${term(TYPES, n.type)}</span>`;
+        const when = validity(e.data.start_on, e.data.end_on);
+        return `${bi(e.data.label_th, e.data.label)}: ${link(n.id, n.name_th ?? n.label, n.name_en)} <span class="muted">${term(TYPES, n.type)}${n.level ? ` · ${term(LEVELS, n.level)}` : ""}${when}</span>`;
       })
       .filter(Boolean);
     listHost.innerHTML = `${hood.truncated ? `<p class="muted">${bi("แสดงบางส่วน", "Partly shown")}</p>` : ""}
@@ -511,16 +622,16 @@ async function personBody(id: string, body: HTMLElement): Promise<void> {
   try {
     const o = (await gql(ONBOARDING, { id })).onboarding;
     const members = (o.memberships as Json[]).map(
-      (m) => `<span title="${esc(sourcesTitle(m.sources))}">${bi(m.roleTh ?? m.role, m.role)}</span> · ${link(m.organization.id, m.organization.nameTh, m.organization.nameEn)}${m.startOn ? ` <span class="muted">${bi("ตั้งแต่", "since")} ${date(m.startOn)}</span>` : ""} ${syntheticBadge(m.synthetic)}`,
+      (m) => `${bi(m.roleTh ?? m.role, m.role)} · ${link(m.organization.id, m.organization.nameTh, m.organization.nameEn)}<span class="muted">${validity(m.startOn, m.endOn)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`,
     );
-    const mentors = (o.mentors as Json[]).map((m) => `${link(m.mentor.id, m.mentor.nameTh, m.mentor.nameEn)} <span class="muted">${term(TIERS, m.mentor.tier)}</span>`);
+    const mentors = (o.mentors as Json[]).map((m) => `${link(m.mentor.id, m.mentor.nameTh, m.mentor.nameEn)} <span class="muted">${term(TIERS, m.mentor.tier)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`);
     const peers = (o.peersInArea.people as Json[]).map((p) => link(p.id, p.nameTh, p.nameEn));
     const keys = (o.keyPeople as Json[]).map(
       (k) => `${term(LEVELS, k.level)} ${link(k.area.id, k.area.nameTh, k.area.nameEn)}: ${link(k.person.id, k.person.nameTh, k.person.nameEn)} <span class="muted">${bi(k.roleTh ?? k.role, k.role)} · ${bi(k.organization.nameTh, k.organization.nameEn)}</span>`,
     );
-    const partnerships = (o.partnerships as Json[]).map((p) => `${link(p.partnership.id, p.partnership.nameTh, p.partnership.nameEn)} <span class="muted">${term(LEVELS, p.partnership.level)}</span>`);
-    const resources = (o.resources as Json[]).map((r) => `${link(r.resource.id, r.resource.nameTh, r.resource.nameEn)} <span class="muted">${term(LEVELS, r.resource.level)}</span>`);
-    const meetings = (o.meetings as Json[]).map((m) => `${link(m.event.id, m.event.nameTh, m.event.nameEn)} <span class="muted" data-testid="meeting-date">${esc(m.event.dateTh)}</span>`);
+    const partnerships = (o.partnerships as Json[]).map((p) => `${link(p.partnership.id, p.partnership.nameTh, p.partnership.nameEn)} <span class="muted">${term(LEVELS, p.partnership.level)}</span> ${syntheticBadge(p.partnership.synthetic)}${src(p.partnership.sources)}`);
+    const resources = (o.resources as Json[]).map((r) => `${link(r.resource.id, r.resource.nameTh, r.resource.nameEn)} <span class="muted">${term(LEVELS, r.resource.level)}</span> ${syntheticBadge(r.resource.synthetic)}${src(r.resource.sources)}`);
+    const meetings = (o.meetings as Json[]).map((m) => `${link(m.event.id, m.event.nameTh, m.event.nameEn)} <span class="muted" data-testid="meeting-date">${esc(m.event.dateTh)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`);
     body.innerHTML =
       section("บทบาทและการเป็นสมาชิก", "Roles and memberships", list(members), "memberships") +
       section("พี่เลี้ยง", "Mentors", list(mentors)) +
@@ -529,12 +640,28 @@ async function personBody(id: string, body: HTMLElement): Promise<void> {
       section("ความร่วมมือที่เข้าถึงได้", "Partnerships within reach", list(partnerships), "partnerships") +
       section("ทรัพยากรร่วม", "Shared resources", list(resources), "resources") +
       section("การประชุมที่เข้าร่วม", "Meetings attended", list(meetings), "meetings");
+    painted("kb-person");
   } catch (err) {
     body.innerHTML = failed(err);
   }
 }
 
+const fmt = (n: number) => n.toLocaleString(lang === "th" ? "th-TH" : "en-GB");
+
+/** An amount of money with its date, e.g. "50,000 บาท · 1 มีนาคม 2566". */
+function money(amount: number, on: string | null | undefined, inKind = false): string {
+  const kind = inKind ? ` ${bi("(สิ่งของ)", "(in kind)")}` : "";
+  return `${fmt(amount)} ${bi("บาท", "baht")}${kind}${on ? ` · ${date(on)}` : ""}`;
+}
+
+function flowsLine(f: Json): string {
+  if (!f) return "";
+  return `<span class="muted">${bi("สมทบ", "in")} ${fmt(f.contributed)} · ${bi("จัดสรร", "out")} ${fmt(f.allocated)} · ${bi("คงเหลือ", "balance")} ${fmt(f.balance)}</span>`;
+}
+
 async function organizationBody(id: string, body: HTMLElement): Promise<void> {
+  const facts = document.createElement("div");
+  facts.className = "facts";
   body.innerHTML = section(
     "ภาคีที่เข้าถึงได้",
     "Partners within reach",
@@ -559,7 +686,90 @@ async function organizationBody(id: string, body: HTMLElement): Promise<void> {
     }
   };
   slider.addEventListener("change", load);
-  await load();
+  body.append(facts);
+  await Promise.all([load(), organizationFacts(id, facts)]);
+}
+
+/** An organization's partnerships and its part in shared resources (pools it stewards, what it
+ * put in, what it received). */
+async function organizationFacts(id: string, host: HTMLElement): Promise<void> {
+  try {
+    const o = (await gql(ORGANIZATION, { id })).node;
+    const partnerships = (o.partnerships as Json[]).map(
+      (x) => `${link(x.partnership.id, x.partnership.nameTh, x.partnership.nameEn)}
+        <span class="muted">${term(LEVELS, x.partnership.level)}${x.roleTh || x.role ? ` · ${bi(x.roleTh ?? x.role, x.role)}` : ""}${validity(x.partnership.startOn, x.partnership.endOn)}</span>
+        ${syntheticBadge(x.synthetic)}${src(x.sources)}`,
+    );
+    const stewards = (o.stewards as Json[]).map(
+      (r) => `${link(r.id, r.nameTh, r.nameEn)} <span class="muted">${term(LEVELS, r.level)}</span> ${syntheticBadge(r.synthetic)}${src(r.sources)}<br>${flowsLine(r.flows)}`,
+    );
+    const given = (o.contributions as Json[]).map(
+      (c) => `${link(c.resource.id, c.resource.nameTh, c.resource.nameEn)}: ${money(c.amount, c.on, c.inKind)} ${syntheticBadge(c.synthetic)}${src(c.sources)}`,
+    );
+    const received = (o.allocationsReceived as Json[]).map(
+      (a) => `${link(a.resource.id, a.resource.nameTh, a.resource.nameEn)}: ${money(a.amount, a.on)}${a.purposeTh || a.purposeEn ? ` <span class="muted">${bi(a.purposeTh, a.purposeEn)}</span>` : ""} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+    );
+    host.outerHTML =
+      section("ความร่วมมือที่เป็นภาคี", "Partnerships it is party to", list(partnerships), "org-partnerships") +
+      section(
+        "กองทุนและทรัพยากรร่วม",
+        "Pools and shared resources",
+        `<h3>${bi("ดูแล", "Stewards")}</h3>${list(stewards)}
+         <h3>${bi("สมทบ", "Contributed")}</h3>${list(given)}
+         <h3>${bi("ได้รับจัดสรร", "Received")}</h3>${list(received)}`,
+        "org-pools",
+      );
+  } catch (err) {
+    host.innerHTML = failed(err);
+  }
+}
+
+async function partnershipBody(id: string, body: HTMLElement): Promise<void> {
+  try {
+    const x = (await gql(PARTNERSHIP, { id })).node;
+    const parties = (x.parties as Json[]).map(
+      (p) => `${link(p.organization.id, p.organization.nameTh, p.organization.nameEn)}${p.roleTh || p.role ? ` <span class="muted">${bi(p.roleTh ?? p.role, p.role)}</span>` : ""} ${syntheticBadge(p.synthetic)}${src(p.sources)}`,
+    );
+    const covers = (x.covers as Json[]).map((a) => `${link(a.id, a.nameTh, a.nameEn)} <span class="muted">${term(LEVELS, a.level)}</span>`);
+    const received = (x.allocationsReceived as Json[]).map(
+      (a) => `${link(a.resource.id, a.resource.nameTh, a.resource.nameEn)}: ${money(a.amount, a.on)} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+    );
+    const purpose = x.purposeTh || x.purposeEn ? `<p>${bi(x.purposeTh, x.purposeEn)}</p>` : "";
+    body.innerHTML =
+      section("ภาคี", "Parties", `${purpose}<p class="muted">${validity(x.startOn, x.endOn).replace(/^ · /, "")}</p>${list(parties)}`, "parties") +
+      section("พื้นที่ที่ครอบคลุม", "Areas covered", list(covers)) +
+      section("ได้รับจัดสรรจากกองทุน", "Received from pools", list(received));
+  } catch (err) {
+    body.innerHTML = failed(err);
+  }
+}
+
+async function resourceBody(id: string, body: HTMLElement): Promise<void> {
+  try {
+    const r = (await gql(RESOURCE, { id })).node;
+    const names = (xs: Json[]) => xs.map((a) => `${link(a.id, a.nameTh, a.nameEn)}${a.level ? ` <span class="muted">${term(LEVELS, a.level)}</span>` : ""}`);
+    const given = (r.contributions as Json[]).map(
+      (c) => `${link(c.contributor.id, c.contributor.nameTh, c.contributor.nameEn)}: ${money(c.amount, c.on, c.inKind)} ${syntheticBadge(c.synthetic)}${src(c.sources)}`,
+    );
+    const out = (r.allocations as Json[]).map(
+      (a) => `${link(a.recipient.id, a.recipient.nameTh, a.recipient.nameEn)}: ${money(a.amount, a.on)}${a.purposeTh || a.purposeEn ? ` <span class="muted">${bi(a.purposeTh, a.purposeEn)}</span>` : ""} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+    );
+    const up = r.pooledInto ? `<p>${bi("สมทบเข้า", "Feeds")}: ${names([r.pooledInto]).join("")}</p>` : "";
+    body.innerHTML =
+      section(
+        "กองทุน: สมทบและจัดสรร",
+        "Pool: in and out",
+        `<p data-testid="flows">${flowsLine(r.flows)}</p>${up}
+         <h3>${bi("ผู้ดูแล", "Stewards")}</h3>${list(names(r.stewards))}
+         <h3>${bi("พื้นที่ที่ให้บริการ", "Serves")}</h3>${list(names(r.serves))}
+         <h3>${bi("กองทุนที่สมทบเข้ามา", "Pools feeding it")}</h3>${list(names(r.feeders))}`,
+        "resource-flows",
+      ) +
+      section("การสมทบ", "Contributions", list(given), "contributions") +
+      section("การจัดสรร", "Allocations", list(out), "allocations");
+  } catch (err) {
+    body.innerHTML = failed(err);
+  }
 }
 
 async function areaBody(id: string, body: HTMLElement): Promise<void> {
@@ -576,7 +786,6 @@ async function areaBody(id: string, body: HTMLElement): Promise<void> {
       .reverse()
       .map((a) => link(a.id, a.nameTh, a.nameEn))
       .join(" › ");
-    const fmt = (n: number) => n.toLocaleString(lang === "th" ? "th-TH" : "en-GB");
     const totals = `<dl class="totals" data-testid="rollup-totals">
       <div><dt>${bi("องค์กร", "organizations")}</dt><dd data-testid="organizations">${fmt(r.organizations)}</dd></div>
       <div><dt>${bi("บุคคล", "people")}</dt><dd data-testid="people">${fmt(r.people)}</dd></div>
