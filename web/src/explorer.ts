@@ -179,7 +179,7 @@ const PARTNERSHIP = `query Partnership($id: ID!) {
 const RESOURCE = `query Resource($id: ID!) {
   node(id: $id) { ... on Resource {
     kind status unit descriptionTh descriptionEn
-    flows { contributed allocated balance }
+    flows { contributed allocated balance feederCount contributedWithFeeders }
     stewards { id nameTh nameEn }
     serves { id nameTh nameEn level }
     pooledInto { id nameTh nameEn level }
@@ -333,6 +333,23 @@ function nodeLabel(data: Json): string {
   return one(th, data.nameEn ?? data.name_en ?? th);
 }
 
+// A node's size says its level: the wider the area it works at, the bigger; the node the picture
+// is about is the biggest of all.
+const LEVEL_SIZE: Record<string, number> = {
+  country: 24,
+  region: 22,
+  province_group: 20,
+  province: 18,
+  district: 15,
+  subdistrict: 13,
+  community: 12,
+};
+
+function size(n: cytoscape.NodeSingular): number {
+  if (n.data("depth") === 0) return 28;
+  return LEVEL_SIZE[n.data("level") as string] ?? 16;
+}
+
 /** Draws elements with Cytoscape.js; a tap on a node adds its own neighbourhood. */
 function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytoscape.Core {
   host.innerHTML = `
@@ -366,8 +383,8 @@ function drawGraph(host: HTMLElement, elements: Json[], layout = "cose"): cytosc
           "text-wrap": "ellipsis",
           "text-max-width": "110px",
           "background-color": (n: cytoscape.NodeSingular) => COLOURS[n.data("type")] ?? "#555",
-          width: (n: cytoscape.NodeSingular) => (n.data("depth") === 0 ? 26 : 16),
-          height: (n: cytoscape.NodeSingular) => (n.data("depth") === 0 ? 26 : 16),
+          width: size,
+          height: size,
         },
       },
       { selector: "node[?synthetic]", style: { "border-width": 2, "border-style": "dashed", "border-color": "#888" } },
@@ -754,12 +771,15 @@ async function resourceBody(id: string, body: HTMLElement): Promise<void> {
     const out = (r.allocations as Json[]).map(
       (a) => `${link(a.recipient.id, a.recipient.nameTh, a.recipient.nameEn)}: ${money(a.amount, a.on)}${a.purposeTh || a.purposeEn ? ` <span class="muted">${bi(a.purposeTh, a.purposeEn)}</span>` : ""} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
     );
+    const withFeeders = r.flows?.feederCount
+      ? `<p class="muted">${bi(`รวม ${r.flows.feederCount} กองที่สมทบเข้ามา: สมทบ`, `with the ${r.flows.feederCount} pools feeding it: in`)} ${fmt(r.flows.contributedWithFeeders)}</p>`
+      : "";
     const up = r.pooledInto ? `<p>${bi("สมทบเข้า", "Feeds")}: ${names([r.pooledInto]).join("")}</p>` : "";
     body.innerHTML =
       section(
         "กองทุน: สมทบและจัดสรร",
         "Pool: in and out",
-        `<p data-testid="flows">${flowsLine(r.flows)}</p>${up}
+        `<p data-testid="flows">${flowsLine(r.flows)}</p>${withFeeders}${up}
          <h3>${bi("ผู้ดูแล", "Stewards")}</h3>${list(names(r.stewards))}
          <h3>${bi("พื้นที่ที่ให้บริการ", "Serves")}</h3>${list(names(r.serves))}
          <h3>${bi("กองทุนที่สมทบเข้ามา", "Pools feeding it")}</h3>${list(names(r.feeders))}`,
