@@ -148,6 +148,67 @@ def run(
 
 
 @app.command()
+def load(
+    scale: Annotated[float, typer.Option(min=0.0001, help="Size of the national network.")],
+    engine: Engine = "embedded",
+    work: Work = BENCH_DIR / "work",
+    out: Out = BENCH_DIR / "results" / "loading",
+    seed: Seed = 2566,
+    heap: Heap = "4g",
+    cypher: Annotated[
+        bool,
+        typer.Option("--cypher", help="The Cypher loader even where the engine has an importer."),
+    ] = False,
+    wipe_neo4j: Wipe = False,
+) -> None:
+    """Only the loading: the real data, then the national network into a fresh graph
+    (the embedded engine's own importer, unless --cypher), and the rollups; no questions."""
+    import json
+    import shutil
+    from dataclasses import asdict
+
+    from bench.loading import load_fresh
+    from bench.machine import describe_machine
+    from bench.run import Options, engine_settings
+
+    console = _console()
+    _check_engine(engine, wipe_neo4j, console)
+    opts = Options(scale, engine, work, out, 1, 0, 0, 0.0, seed, heap, False)
+    if engine == "embedded":
+        shutil.rmtree(opts.data_dir, ignore_errors=True)
+    machine = describe_machine()
+    result = _run(
+        console, lambda: load_fresh(engine_settings(opts), scale, seed, None, bulk=not cypher)
+    )
+    if engine == "embedded":
+        shutil.rmtree(opts.data_dir, ignore_errors=True)
+    how = "importer" if result.bulk else "cypher"
+    writes = result.elements / result.write_seconds if result.write_seconds else 0.0
+    text = (
+        f"# Loading the national network, scale {scale:g}, {engine} ({how})\n\n"
+        f"Measured {machine['date']} by `kb bench load --scale {scale:g} --engine {engine}"
+        f"{' --cypher' if cypher else ''}`; load average at the start "
+        f"{machine['load_average_at_start']}, CPU check {machine['cpu_check_ms']} ms, "
+        f"commit {machine['commit']}.\n\n"
+        f"- real seed data: {result.seed_elements:,} elements in {result.seed_seconds:.1f} s\n"
+        f"- national network: {result.chunks} chunks, {result.nodes:,} nodes + "
+        f"{result.relationships:,} relationships = {result.elements:,} elements in "
+        f"{result.wall_seconds:.1f} s wall (generating and writing): "
+        f"**{result.per_second:,.0f} elements/s**\n"
+        f"- the writing alone: {result.write_seconds:.1f} s, **{writes:,.0f} elements/s**"
+        f"{' (overlapped with generating the next chunk)' if result.bulk else ''}\n"
+        f"- area rollups recounted once at the end: {result.rollup_seconds:.1f} s\n"
+    )
+    console.print(text)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"national-{engine}-scale-{scale:g}-{how}"
+    stem.with_suffix(".md").write_text(text, encoding="utf-8")
+    payload = {"machine": machine, "load": asdict(result), "writes_per_second": writes}
+    stem.with_suffix(".json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    console.print(f"wrote {stem}.md and .json")
+
+
+@app.command()
 def growth(
     scales: Annotated[str, typer.Option(help="Comma-separated scales.")] = "0.1,0.25,0.5,1",
     engine: Engine = "embedded",

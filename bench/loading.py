@@ -6,17 +6,27 @@ import asyncio
 import logging
 import multiprocessing
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from bench import queries as q
+from graph import first_load
 from graph.areas import refresh_rollups
-from graph.db import Graph
-from graph.load import load_dataset
+from graph.dataset import Dataset
+from graph.db import Graph, Row
+from graph.engine import Engine
+from graph.load import load_dataset, plan_steps
 from graph.migrations import migrate
 from graph.runtime import open_runtime
 from graph.settings import Settings
@@ -25,6 +35,7 @@ from seeds.pipeline import demo_groups
 from seeds.pipeline import seed as seed_real_data
 
 WIPE_BATCH_SIZE = 10_000
+Rels = dict[tuple[str, str, str], list[Row]]
 
 
 @dataclass
@@ -38,6 +49,7 @@ class LoadResult:
     write_seconds: float  # the loader's own writing time, summed over the chunks
     rollup_seconds: float  # recounting the areas' materialized rollups once at the end
     planned_elements: int  # what plan_national expected
+    bulk: bool = False  # written by the engine's own importer (else the Cypher loader)
 
     @property
     def elements(self) -> int:
@@ -74,7 +86,11 @@ async def load_graph(
     seed: int,
     progress: Progress,
     provinces: Sequence[str] | None = None,
+    engine: Engine | None = None,
 ) -> LoadResult:
+    """The real seed data (through Cypher, in transactions), then the national network: with
+    ``engine``'s own importer where it has one (the embedded engine in this process), else
+    through the Cypher loader."""
     real = progress.add_task("real data", total=None)
 
     def tick_real(dataset: str, step: str, done: int, total: int) -> None:
@@ -94,23 +110,28 @@ async def load_graph(
         progress.update(chunk, total=total, completed=done, description=f"  {step}"[:44])
 
     result = LoadResult(seeded.elements, seed_seconds, 0, 0, 0, 0.0, 0.0, 0.0, plan.elements)
+    result.bulk = engine is not None and engine.can_bulk_create()
+    chunks = generate_national(scale, seed, province_groups=groups, provinces=provinces)
     started = time.perf_counter()
-    for ds in generate_national(scale, seed, province_groups=groups, provinces=provinces):
-        # One transaction per batch, not per chunk: the loader's mode for generated data,
-        # and what keeps the engine's transaction memory flat at any scale. Rollups are
-        # recounted once, after the last chunk.
-        report = await load_dataset(
-            graph, ds, progress=tick_chunk, one_transaction=False, refresh=False
-        )
-        result.chunks += 1
-        result.nodes += sum(report.nodes.values())
-        result.relationships += sum(report.relationships.values())
-        result.write_seconds += report.seconds
-        progress.update(
-            overall,
-            advance=report.elements,
-            description=f"national, scale {scale:g}: chunk {result.chunks}/{plan.chunks}",
-        )
+    if engine is not None and result.bulk:
+        await _bulk_chunks(engine, chunks, result, plan.chunks, overall, tick_chunk, progress)
+    else:
+        for ds in chunks:
+            # One transaction per batch, not per chunk: the loader's mode for generated data,
+            # and what keeps the engine's transaction memory flat at any scale. Rollups are
+            # recounted once, after the last chunk.
+            report = await load_dataset(
+                graph, ds, progress=tick_chunk, one_transaction=False, refresh=False
+            )
+            result.chunks += 1
+            result.nodes += sum(report.nodes.values())
+            result.relationships += sum(report.relationships.values())
+            result.write_seconds += report.seconds
+            progress.update(
+                overall,
+                advance=report.elements,
+                description=f"national, scale {scale:g}: chunk {result.chunks}/{plan.chunks}",
+            )
     result.wall_seconds = time.perf_counter() - started
     progress.update(overall, total=result.elements, completed=result.elements)
     progress.update(chunk, description="  recounting area rollups", total=None)
@@ -119,18 +140,65 @@ async def load_graph(
     return result
 
 
+async def _bulk_chunks(
+    engine: Engine,
+    chunks: Iterator[Dataset],
+    result: LoadResult,
+    planned: int,
+    overall: TaskID,
+    tick: Callable[[str, str, int, int], None],
+    progress: Progress,
+) -> None:
+    """Each chunk written by the engine's importer on a worker thread while the next one is
+    generated here: the engine works in Java (JPype lets go of the interpreter), the generator
+    in Python, so the two cores are both busy. A chunk's relationships may end at nodes of
+    earlier chunks and of the real data: their record ids are kept (``rids``)."""
+    rids = await asyncio.to_thread(engine.node_rids)
+
+    def write(origin: str, nodes: dict[str, list[Row]], rels: Rels) -> float:
+        started = time.perf_counter()
+        engine.bulk_create(nodes, rels, lambda step, done, of: tick(origin, step, done, of), rids)
+        return time.perf_counter() - started
+
+    pending: asyncio.Future[float] | None = None
+    for ds in chunks:
+        nodes, rels = first_load.bulk_rows(plan_steps(ds))
+        if pending is not None:
+            result.write_seconds += await pending
+        result.chunks += 1
+        elements = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+        result.nodes += sum(map(len, nodes.values()))
+        result.relationships += sum(map(len, rels.values()))
+        pending = asyncio.ensure_future(asyncio.to_thread(write, ds.origin, nodes, rels))
+        progress.update(
+            overall,
+            advance=elements,
+            description=f"national (importer): chunk {result.chunks}/{planned}",
+        )
+    if pending is not None:
+        result.write_seconds += await pending
+
+
 def load_in_child(
-    settings: Settings, scale: float, seed: int, provinces: Sequence[str] | None
+    settings: Settings,
+    scale: float,
+    seed: int,
+    provinces: Sequence[str] | None,
+    bulk: bool = True,
 ) -> LoadResult:
     """What the child process runs: ``fill`` with its own progress bars on stderr."""
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     console = Console(stderr=True)
     with progress_bar(console) as progress:
-        return asyncio.run(fill(settings, scale, seed, progress, provinces))
+        return asyncio.run(fill(settings, scale, seed, progress, provinces, bulk=bulk))
 
 
 async def load_fresh(
-    settings: Settings, scale: float, seed: int, provinces: Sequence[str] | None
+    settings: Settings,
+    scale: float,
+    seed: int,
+    provinces: Sequence[str] | None,
+    bulk: bool = True,
 ) -> LoadResult:
     """``fill`` in a new process, which exits (JVM and all) before anything is measured."""
     # Not in this process: the embedded engine's JVM starts once per process, with the first
@@ -140,7 +208,7 @@ async def load_fresh(
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            pool, load_in_child, settings, scale, seed, tuple(provinces or ()) or None
+            pool, load_in_child, settings, scale, seed, tuple(provinces or ()) or None, bulk
         )
 
 
@@ -160,11 +228,15 @@ async def fill(
     seed: int,
     progress: Progress,
     provinces: Sequence[str] | None = None,
+    *,
+    bulk: bool = True,
 ) -> LoadResult:
-    """Open the engine in this process, empty it (Neo4j), bring the schema up, load; then close,
-    which releases an embedded data directory for the server."""
+    """Open the engine in this process, empty it (Neo4j), bring the schema up, load (with the
+    engine's own importer where it has one, unless ``bulk`` is False); then close, which
+    releases an embedded data directory for the server."""
     async with open_runtime(settings, apply_migrations=False) as rt:
         if rt.engine.name == "neo4j":
             await wipe(rt.graph, progress)
         await migrate(rt.graph, rt.engine)
-        return await load_graph(rt.graph, scale, seed, progress, provinces)
+        engine = rt.engine if bulk else None
+        return await load_graph(rt.graph, scale, seed, progress, provinces, engine=engine)

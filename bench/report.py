@@ -180,7 +180,15 @@ def _load_lines(result: RunResult) -> list[str]:
         f"in {load.wall_seconds:.1f} s (generating, checking and writing): "
         f"**{load.per_second:,.0f} elements/s** (target ≥ {LOAD_TARGET:,}: "
         f"{yes_no(load.per_second >= LOAD_TARGET)})",
-        f"- of which the loader's writing: {load.write_seconds:.1f} s; area rollups recounted "
+        f"- of which the {'engine importer' if load.bulk else 'Cypher loader'}'s writing: "
+        f"{load.write_seconds:.1f} s"
+        + (
+            f" ({load.elements / load.write_seconds:,.0f} elements/s, overlapped with generating "
+            "the next chunk)"
+            if load.bulk and load.write_seconds
+            else ""
+        )
+        + "; area rollups recounted "
         f"once at the end in {load.rollup_seconds:.1f} s "
         f"({load.per_second_with_rollups:,.0f} elements/s including it)",
     ]

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph.dataset import Dataset
-from graph.db import Graph
-from graph.load import Step
+from graph.db import Graph, Row
+from graph.load import Step, unique_links
 from graph.queries.backup import ANY_CONTENT
 from graph.queries.rollup import ROLLUP_FIELDS
 
@@ -131,3 +131,29 @@ def attach(steps: Sequence[Step], computed: dict[str, dict[str, dict[str, Any]]]
         if extra:
             for row in step.rows:
                 row["props"] = {**row["props"], **extra.get(row["id"], {})}
+
+
+def bulk_rows(
+    steps: Sequence[Step],
+) -> tuple[dict[str, list[Row]], dict[tuple[str, str, str], list[Row]]]:
+    """The nodes and relationships of ``steps`` as ``Engine.bulk_create`` takes them: what the
+    Cypher path leaves in a graph that held none of them (nothing to prune, one relationship
+    per pair or key, the last one given)."""
+    nodes: dict[str, list[Row]] = defaultdict(list)
+    rels: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for step in steps:
+        if step.kind == "node":
+            nodes[step.label].extend({"props": r["props"]} for r in step.rows)
+        elif step.kind == "link" and step.link is not None:
+            link = step.link
+            out = link.outgoing
+            source, target = (link.owner, link.target) if out else (link.target, link.owner)
+            rels[(link.rel, source, target)].extend(
+                {
+                    "from": r["owner"] if out else r["target"],
+                    "to": r["target"] if out else r["owner"],
+                    "props": r["props"],
+                }
+                for r in unique_links(step.rows)
+            )
+    return dict(nodes), dict(rels)

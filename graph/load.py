@@ -331,7 +331,7 @@ def _iso(d: Any) -> str | None:
     return d.isoformat() if d else None
 
 
-def _unique_links(rows: list[Row]) -> list[Row]:
+def unique_links(rows: list[Row]) -> list[Row]:
     """One row per relationship, the last one given, as merging them one by one would leave."""
     by_key: dict[tuple[Any, ...], Row] = {}
     for r in rows:
@@ -438,7 +438,7 @@ async def load_dataset(
                 done += len(step.rows) - len(rows)
             parts: list[tuple[str, list[Row]]] = [(step.statement, rows)]
             if step.kind == "link" and step.link is not None:
-                fresh = _unique_links([r for r in rows if r["owner"] in created])
+                fresh = unique_links([r for r in rows if r["owner"] in created])
                 rest = [r for r in rows if r["owner"] not in created]
                 done += len(rows) - len(fresh) - len(rest)
                 parts = [(step.link.create_statement, fresh), (step.statement, rest)]

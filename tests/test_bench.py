@@ -210,7 +210,7 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "growth", "smoke", "compare", "probe", "overhead", "paint"):
+    for command in ("run", "load", "growth", "smoke", "compare", "probe", "overhead", "paint"):
         assert command in result.output
 
 
@@ -344,3 +344,52 @@ def test_the_product_loads_no_benchmark_until_asked() -> None:
     )
     assert asked.returncode == 0, asked.stderr
     assert "run" in asked.stdout
+
+
+# --- the national network through the engine's importer -------------------------------------------
+
+
+def _load_and_export(data_dir: str, bulk: bool) -> tuple[bool, int, int, list[str]]:
+    """In a child process (one embedded engine per process): migrate, load the real data and a
+    small national network, with or without the engine's importer, and export the graph."""
+    import asyncio
+
+    from bench.loading import load_graph
+    from graph.backup import export_lines
+    from graph.runtime import open_runtime
+    from tests.conftest import settings_for
+
+    settings, _ = settings_for("embedded", Path(data_dir))
+
+    async def work() -> tuple[bool, int, int, list[str]]:
+        async with open_runtime(settings) as rt:
+            with Progress(disable=True) as progress:
+                engine = rt.engine if bulk else None
+                result = await load_graph(rt.graph, 0.05, 7, progress, ("58",), engine=engine)
+            lines, _ = await export_lines(rt.graph, personal=True)
+        return result.bulk, result.elements, result.planned_elements, lines
+
+    return asyncio.run(work())
+
+
+def test_the_engines_importer_writes_the_same_national_network_as_cypher(
+    tmp_path: Path,
+) -> None:
+    """The embedded engine's batch importer (kb bench's loader) against the Cypher loader, on
+    the same generated network: the same graph, property for property (the JSON Lines export,
+    rollups included, compared line by line)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    outcomes = {}
+    for bulk in (True, False):
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            outcomes[bulk] = pool.submit(_load_and_export, str(tmp_path / str(bulk)), bulk).result()
+    used, elements, planned, with_importer = outcomes[True]
+    not_used, _, _, with_cypher = outcomes[False]
+    assert used and not not_used
+    assert elements == planned > 1000
+    assert len(with_importer) == len(with_cypher)
+    differ = [(a, b) for a, b in zip(with_importer, with_cypher, strict=True) if a != b]
+    assert not differ, differ[:3]

@@ -58,17 +58,29 @@ class Engine(ABC):
         """Why writes may be failing for lack of room (disk full), or None."""
         return None
 
+    def can_bulk_create(self) -> bool:
+        """Whether ``bulk_create`` writes here (else it returns False and writes nothing)."""
+        return False
+
     def bulk_create(
         self,
         nodes: dict[str, list[dict[str, Any]]],
         rels: dict[tuple[str, str, str], list[dict[str, Any]]],
         progress: Callable[[str, int, int], None] | None = None,
+        rids: dict[str, str] | None = None,
     ) -> bool:
         """Create ``nodes`` (label -> rows with ``props``) and ``rels`` ((type, source label,
-        target label) -> rows with ``from``, ``to``, ``props``) in an empty graph with the
-        engine's own importer. False when this engine offers none here: the caller then uses
-        the Cypher bulk path (``graph.backup.bulk_create``)."""
+        target label) -> rows with ``from``, ``to``, ``props``) with the engine's own importer:
+        a first load, not one transaction. A relationship may end at a node created here or
+        at one ``rids`` knows (the engine's record id by node id: ``node_rids``, or an earlier
+        call's, which adds its own); any other end fails the call before anything is written.
+        False when this engine offers no importer here: the caller then goes through Cypher
+        (``graph.backup.bulk_create``)."""
         return False
+
+    def node_rids(self) -> dict[str, str]:
+        """The engine's record id of every node with an ``id``, for ``bulk_create``."""
+        return {}
 
 
 def engine_from_settings(settings: Settings) -> Engine:

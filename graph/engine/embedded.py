@@ -38,6 +38,7 @@ import psutil
 from graph.engine import BoltEndpoint, Engine, EngineError
 from graph.engine.dialect import ARCADEDB
 from graph.queries.load import REL_TYPES
+from graph.registry import NODE_LABELS
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -217,24 +218,47 @@ class EmbeddedEngine(Engine):
                 detail = resp.text[:300]
             raise EngineError(f"embedded engine refused {statement!r}: {detail}")
 
+    def can_bulk_create(self) -> bool:
+        return self.mode == "owner" and self._server is not None
+
+    def node_rids(self) -> dict[str, str]:
+        if not self.can_bulk_create() or self._server is None:
+            return {}
+        database = self._server.get_database(self.database)
+        out: dict[str, str] = {}
+        for label in NODE_LABELS:  # the closed set of labels (the migrations made their types)
+            statement = f"SELECT id, @rid AS rid FROM {label}"  # noqa: S608 - a known label
+            rows = database.query("sql", statement)
+            out.update({str(r.get("id")): str(r.get("rid")) for r in rows if r.get("id")})
+        return out
+
     def bulk_create(
         self,
         nodes: dict[str, list[dict[str, Any]]],
         rels: dict[tuple[str, str, str], list[dict[str, Any]]],
         progress: Callable[[str, int, int], None] | None = None,
+        rids: dict[str, str] | None = None,
     ) -> bool:
         """ArcadeDB's batch graph importer, in this process: vertices cross into the engine a
         chunk at a time and edges are buffered and written by the engine itself, with no
         Cypher planned or rows matched by id. Only the process that owns the data directory
         can do this; an attached one (a CLI beside ``kb serve``) goes through Bolt."""
-        if self.mode != "owner" or self._server is None:
+        if not self.can_bulk_create() or self._server is None:
             return False
+        rids = {} if rids is None else rids
+        created_here = {r["props"]["id"] for rows in nodes.values() for r in rows}
+        ends = {r[end] for rows in rels.values() for r in rows for end in ("from", "to")}
+        missing = sorted(ends - created_here - rids.keys())
+        if missing:  # before anything is written
+            raise EngineError(
+                f"{len(missing)} relationship end(s) neither created here nor in the graph, "
+                f"e.g. {', '.join(missing[:3])}"
+            )
         for rel in sorted({rel for rel, _, _ in rels}):
             if rel not in REL_TYPES:  # DDL text: a type from the closed set, never a file's
                 raise EngineError(f"not a relationship type: {rel!r}")
             self.run_admin(f"CREATE EDGE TYPE {rel} IF NOT EXISTS")
         database = self._server.get_database(self.database)
-        rids: dict[str, str] = {}
         total_nodes = sum(len(rows) for rows in nodes.values())
         total_rels = sum(len(rows) for rows in rels.values())
         done = 0
