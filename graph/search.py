@@ -7,8 +7,10 @@ How a search runs:
    segmented ``search_text`` each node stores; empty or punctuation-only text stops here.
 2. Each label's full-text index gives candidates, ordered by stored properties and capped
    (``graph.queries.search``): the engines' own relevance scores differ, so they are not used.
-   Only when nothing matches as typed is the index asked again allowing a slip in the longer
-   Latin words ("Kanchanabury"): fuzzy terms are slow on the embedded engine.
+   Only when nothing matches as typed (a typo, another spelling): the areas whose names are
+   closest to the text, from every area's names held in memory (a few thousand, compared with
+   rapidfuzz), and the other labels' indexes again, allowing a slip in the longer Latin words
+   ("Kanchanabury"): fuzzy terms are slow on the embedded engine.
 3. Every candidate is scored here, in Python, by how its written forms (names, aliases, short
    names, code) match the text, from the words the loader segmented each form into
    (``search_words``: no name is segmented again at search time); ties break by area level,
@@ -40,6 +42,8 @@ explain; from best to worst:
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -159,12 +163,20 @@ async def search(
         return []
     cap = max(CANDIDATE_CAP, 2 * limit)
     hits = await _hits(graph, chosen, query, query.lucene, cap, within)
-    if query.lucene_fuzzy is not None and max((h.score for h in hits), default=0.0) < ALL_WORDS:
-        # Nothing as typed, or only loosely: allow a slip in the longer Latin words
-        # ("Kanchanabury") and ask for the text's skeleton ("Teerapong", "กาญจนบรี"). Only now,
-        # because fuzzy terms are what makes a search slow on the embedded engine.
+    if max((h.score for h in hits), default=0.0) < ALL_WORDS:
+        # Nothing as typed, or only loosely: a typo or another spelling. Areas: the names
+        # closest to the text, from every area's names held here (_AreaNames). Then the
+        # index again, allowing a slip in the longer Latin words ("Kanchanabury") and asking
+        # for the text's skeleton ("Teerapong", "กาญจนบรี"): fuzzy terms are what makes a
+        # search slow on the embedded engine, so only now.
         seen = {h.id: h for h in hits}
-        for h in await _hits(graph, chosen, query, query.lucene_fuzzy, cap, within):
+        found = await _close_areas(graph, query, within) if "Area" in chosen else []
+        # The areas' index too when no area's name came close ("Ayudhya": its skeleton).
+        close = max((h.score for h in found), default=0.0) >= CLOSE_AREA
+        fuzzy = [label for label in chosen if label != "Area" or not close]
+        if query.lucene_fuzzy is not None and fuzzy:
+            found += await _hits(graph, fuzzy, query, query.lucene_fuzzy, cap, within)
+        for h in found:
             if h.id not in seen or h.score > seen[h.id].score:
                 seen[h.id] = h
         hits = list(seen.values())
@@ -172,6 +184,77 @@ async def search(
         await require(graph, ("Area", within))  # nothing inside it, or no such area?
     hits.sort(key=_rank)
     return hits[:limit]
+
+
+# --- names of areas held in memory, for typos --------------------------------------------------
+
+# Areas are few (the government's 7,776 and the network's own) and change rarely (admins
+# only), so their names are held here, per graph, and compared whole with the text
+# (rapidfuzz): a dropped, doubled or swapped letter in a short name ("Lei", "น่น", "พังาง")
+# is one or two edits that no index term allows. Read again after AREA_NAMES_TTL_S, or at
+# once after this process wrote an area (``forget_area_names``).
+AREA_NAMES_TTL_S = 300.0
+AREA_MATCH_CUTOFF = 70.0  # rapidfuzz ratio, 0..100
+AREA_MATCH_CANDIDATES = 15
+# A close area's score (a FUZZY-tier similarity of about 80 of 100) that spares the areas'
+# slow fuzzy index terms.
+CLOSE_AREA = 0.25
+
+
+@dataclass(frozen=True)
+class _AreaNames:
+    keys: list[str]  # a form's words without the optional ones, run together
+    owners: list[str]  # the area each key belongs to
+    read_at: float
+
+
+_AREA_NAMES: weakref.WeakKeyDictionary[Graph, _AreaNames] = weakref.WeakKeyDictionary()
+
+
+def forget_area_names(graph: Graph) -> None:
+    """An area was written: read the names again at the next search that needs them."""
+    _AREA_NAMES.pop(graph, None)
+
+
+async def _area_names(graph: Graph) -> _AreaNames:
+    held = _AREA_NAMES.get(graph)
+    if held is not None and time.monotonic() - held.read_at < AREA_NAMES_TTL_S:
+        return held
+    read_at = time.monotonic()
+    keys: list[str] = []
+    owners: list[str] = []
+    for row in await graph.read(q.AREA_NAMES):
+        stored = _stored_words(row["words"])
+        for name, value in _forms("Area", row):
+            core = "".join(_core_words(stored.get(name) or thai.words(value)))
+            if len(core) >= 2:
+                keys.append(core)
+                owners.append(str(row["id"]))
+    names = _AreaNames(keys, owners, read_at)
+    _AREA_NAMES[graph] = names
+    return names
+
+
+async def _close_areas(graph: Graph, query: _Query, within: str | None) -> list[SearchHit]:
+    """The areas whose names are closest to the text, scored as any candidate."""
+    from rapidfuzz import fuzz, process
+
+    text = "".join(query.words)
+    if len(text) < 2:
+        return []
+    names = await _area_names(graph)
+    close = process.extract(
+        text,
+        names.keys,
+        scorer=fuzz.ratio,
+        score_cutoff=AREA_MATCH_CUTOFF,
+        limit=4 * AREA_MATCH_CANDIDATES,
+    )
+    ids = list(dict.fromkeys(names.owners[i] for _, _, i in close))[:AREA_MATCH_CANDIDATES]
+    if not ids:
+        return []
+    rows = await graph.read(q.areas_by_id(within is not None), ids=ids, within=within)
+    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
 
 
 def _check(text: str, labels: Sequence[str], limit: int) -> list[str]:

@@ -52,6 +52,7 @@ from graph.queries import nodes as nq
 from graph.queries import rollup as rq
 from graph.queries import writes as q
 from graph.registry import BY_LABEL, SECTION_LABEL, label_of
+from graph.search import forget_area_names
 
 T = TypeVar("T")
 
@@ -668,6 +669,14 @@ async def _write_node(
     await _refresh(tx, snapshot, touched, resources)
 
 
+def _noted(graph: Graph, result: WriteResult) -> WriteResult:
+    """A committed write of an area: the search's names of areas (``graph.search``) are read
+    again at the next search that needs them."""
+    if result.label == "Area":
+        forget_area_names(graph)
+    return result
+
+
 def _label(section: str) -> str:
     if section not in SECTION_LABEL:
         raise ValueError(f"unknown section {section!r}")
@@ -734,7 +743,7 @@ async def create(
         )  # fmt: skip
         return WriteResult(after["id"], label, 1, change, after)
 
-    return await _in_transaction(graph, work)
+    return _noted(graph, await _in_transaction(graph, work))
 
 
 async def _locked_record(tx: Tx, label: str, entity: str, revision: int) -> dict[str, Any]:
@@ -811,7 +820,7 @@ async def update(
         )  # fmt: skip
         return WriteResult(entity, label, revision + 1, change, after)
 
-    return await _in_transaction(graph, work)
+    return _noted(graph, await _in_transaction(graph, work))
 
 
 async def delete(
@@ -837,7 +846,7 @@ async def delete(
         )  # fmt: skip
         return WriteResult(entity, label, revision + 1, change, None)
 
-    return await _in_transaction(graph, work)
+    return _noted(graph, await _in_transaction(graph, work))
 
 
 # --- relationship records ------------------------------------------------------------------------

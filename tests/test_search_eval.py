@@ -40,6 +40,13 @@ PIYA = "person:piya-phuangsamli"
         ("Knachanaburi", "area:71"),
         ("Kanchnaburi", "area:71"),
         ("Sai Yko", "area:7102"),
+        # typos no index term allows: short names, swapped or dropped letters (the names of
+        # areas held in memory)
+        ("น่น", "area:55"),
+        ("สมุทรราการ", "area:11"),
+        ("Lei", "area:42"),
+        ("Roi tE", "area:45"),
+        ("Nogn Bua Lam Phu", "area:39"),
         # other spellings of the same name
         ("Ayudhya", "area:14"),
         ("Chiengmai", "area:50"),
@@ -68,6 +75,7 @@ async def test_a_typo_ranks_below_an_exact_name() -> None:
 
 
 async def test_a_text_that_matches_nothing_asks_twice_at_most(kb: EngineUnderTest) -> None:
+    await search(kb.graph, "Kanchnaburi")  # reads the names of areas once (kept 5 minutes)
     for typed in ("qxzvwkj", "ฬฬฬฮฮฮ", "Xylophonequartz"):
         with count_round_trips() as trips:
             hits = await search(kb.graph, typed)
@@ -75,7 +83,8 @@ async def test_a_text_that_matches_nothing_asks_twice_at_most(kb: EngineUnderTes
         assert trips.count <= 2, typed
 
 
-# Measured on 2026-12-02 over this sample (bench/results/search-*.md has the whole set);
+# Measured on 2026-12-02 over this sample (bench/results/search-*.md has the whole set; the
+# typo floors raised once the names of areas were held in memory);
 # a floor a little under what both engines gave, so a regression fails.
 FLOOR_HIT5 = {
     "thai_name": 0.95,
@@ -83,8 +92,8 @@ FLOOR_HIT5 = {
     "thai_level_word": 0.95,
     "thai_level_abbr": 0.95,
     "english_level_word": 0.9,
-    "thai_typo": 0.75,
-    "english_typo": 0.75,
+    "thai_typo": 0.88,
+    "english_typo": 0.88,
     "romanization": 0.75,
     "people": 0.8,
     "organizations": 0.8,

@@ -70,3 +70,25 @@ def candidates(labels: tuple[str, ...], within: bool) -> str:
     if unknown:
         raise ValueError(f"no full-text index for {sorted(unknown)}")
     return "\nUNION ALL\n".join(_branch(label, within) for label in labels)
+
+
+# The written forms of every area, for the search's typo-tolerant names of areas
+# (``graph.search``): a few thousand rows (the government's areas and the network's own).
+AREA_NAMES = """
+MATCH (a:Area)
+RETURN a.id AS id, a.name_th AS name_th, a.name_en AS name_en, a.aliases AS aliases,
+       a.search_words AS words"""
+
+
+@lru_cache(maxsize=2)
+def areas_by_id(within: bool) -> str:
+    """The areas ``$ids`` (those of them in ``$within``'s subtree), as the candidates
+    statement returns them."""
+    lines = ["MATCH (w:Area {id: $within})"] if within else []
+    lines += ["UNWIND $ids AS id", "MATCH (node:Area {id: id})"]
+    if within:
+        lines += [_WITHIN["Area"], "WITH DISTINCT node"]
+    lines.append(
+        f"RETURN 'Area' AS label, {node_map('Area', 'node')} AS row, node.search_words AS words"
+    )
+    return "\n".join(lines)
