@@ -155,14 +155,16 @@ def load(
     out: Out = BENCH_DIR / "results" / "loading",
     seed: Seed = 2566,
     heap: Heap = "4g",
-    cypher: Annotated[
+    importer: Annotated[
         bool,
-        typer.Option("--cypher", help="The Cypher loader even where the engine has an importer."),
+        typer.Option(
+            "--importer", help="The embedded engine's batch importer instead of the Cypher loader."
+        ),
     ] = False,
     wipe_neo4j: Wipe = False,
 ) -> None:
-    """Only the loading: the real data, then the national network into a fresh graph
-    (the embedded engine's own importer, unless --cypher), and the rollups; no questions."""
+    """Only the loading: the real data, then the national network into a fresh graph (through
+    Cypher, or the embedded engine's batch importer with --importer), and the rollups."""
     import json
     import shutil
     from dataclasses import asdict
@@ -178,7 +180,7 @@ def load(
         shutil.rmtree(opts.data_dir, ignore_errors=True)
     machine = describe_machine()
     result = _run(
-        console, lambda: load_fresh(engine_settings(opts), scale, seed, None, bulk=not cypher)
+        console, lambda: load_fresh(engine_settings(opts), scale, seed, None, bulk=importer)
     )
     if engine == "embedded":
         shutil.rmtree(opts.data_dir, ignore_errors=True)
@@ -187,7 +189,7 @@ def load(
     text = (
         f"# Loading the national network, scale {scale:g}, {engine} ({how})\n\n"
         f"Measured {machine['date']} by `kb bench load --scale {scale:g} --engine {engine}"
-        f"{' --cypher' if cypher else ''}`; load average at the start "
+        f"{' --importer' if importer else ''}`; load average at the start "
         f"{machine['load_average_at_start']}, CPU check {machine['cpu_check_ms']} ms, "
         f"commit {machine['commit']}.\n\n"
         f"- real seed data: {result.seed_elements:,} elements in {result.seed_seconds:.1f} s\n"

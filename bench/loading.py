@@ -184,7 +184,7 @@ def load_in_child(
     scale: float,
     seed: int,
     provinces: Sequence[str] | None,
-    bulk: bool = True,
+    bulk: bool = False,
 ) -> LoadResult:
     """What the child process runs: ``fill`` with its own progress bars on stderr."""
     logging.getLogger("neo4j").setLevel(logging.ERROR)
@@ -198,7 +198,7 @@ async def load_fresh(
     scale: float,
     seed: int,
     provinces: Sequence[str] | None,
-    bulk: bool = True,
+    bulk: bool = False,
 ) -> LoadResult:
     """``fill`` in a new process, which exits (JVM and all) before anything is measured."""
     # Not in this process: the embedded engine's JVM starts once per process, with the first
@@ -229,11 +229,11 @@ async def fill(
     progress: Progress,
     provinces: Sequence[str] | None = None,
     *,
-    bulk: bool = True,
+    bulk: bool = False,
 ) -> LoadResult:
-    """Open the engine in this process, empty it (Neo4j), bring the schema up, load (with the
-    engine's own importer where it has one, unless ``bulk`` is False); then close, which
-    releases an embedded data directory for the server."""
+    """Open the engine in this process, empty it (Neo4j), bring the schema up, load (with
+    ``bulk``, through the engine's own importer where it has one); then close, which releases
+    an embedded data directory for the server."""
     async with open_runtime(settings, apply_migrations=False) as rt:
         if rt.engine.name == "neo4j":
             await wipe(rt.graph, progress)
