@@ -2,12 +2,13 @@
 thread's own loop, so that work which holds a loop (GraphQL building thousands of objects between
 two awaits) never holds the loop that accepts connections and answers `/health`.
 
-Measured on the demo graph (bench/results/hostile/README.md): `{ area(code: "TH") { children
-{ children { children { code } } } } }` (about 7,000 areas) takes about a second of Python, in
-the driver turning records into dicts, in building the models and in graphql-core completing the
-fields; the engine's own time is a tenth of it. With five of those at once on the server's loop,
-`/health` waited 5.7 s at the median. On its own loop it waits only for the GIL, which the
-worker thread hands over at every switch interval (5 ms).
+Measured on the demo graph (bench/results/hostile/README.md): the area tree three levels below
+the country (about 7,000 areas) takes about a second of Python, in the driver turning records
+into dicts, in building the models and in graphql-core completing the fields; the engine's own
+time is about a tenth of it. With five of those at once on the server's loop, `/health` waited
+5.7 s at the median. On its own loop it waits for the GIL, which the worker thread hands over at
+every switch interval (5 ms), and for the garbage collector, which stops every thread: 74 ms at
+the median, 1.1 s at the 99th percentile.
 
 The worker loop runs the app's lifespan too, so the driver the requests use is opened on the loop
 they run on; `/health` asks the engine through a connection of its own, opened on the server's
