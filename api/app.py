@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -14,12 +13,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.guard import RequestGuard
+from api.health import health_response
 from graph.areas import ensure_rollups
-from graph.derived import rollup_state
-from graph.errors import GraphError
 from graph.memory import settle
-from graph.migrations import applied_versions
-from graph.queries.admin import PING
 from graph.runtime import Runtime, open_runtime
 from graph.settings import Settings, get_settings
 
@@ -99,36 +95,10 @@ def create_app(
 
     @app.get("/health")
     async def health(request: Request) -> JSONResponse:
-        # Its own short time limit: a frozen engine makes /health say so, never hang.
+        # Served here only where the app is not behind api.offload (in-process clients); under
+        # `kb serve` /health is answered on the server's own loop (api/offload.py).
         rt: Runtime = request.app.state.runtime
-        try:
-            async with asyncio.timeout(settings.health_timeout_s):
-                await rt.graph.read(PING)
-                versions = await applied_versions(rt.graph)
-                rollups = await rollup_state(rt.graph)
-        except TimeoutError:
-            log.warning("/health: the engine did not answer within %gs", settings.health_timeout_s)
-            return _unavailable(
-                "ENGINE_TIMEOUT",
-                f"ฐานข้อมูลไม่ตอบภายใน {settings.health_timeout_s:g} วินาที "
-                f"(the graph engine did not answer within {settings.health_timeout_s:g} s)",
-            )
-        except GraphError as exc:
-            log.warning("/health: %s", exc)  # the details stay in the log
-            return _unavailable(
-                "SERVICE_UNAVAILABLE",
-                "ติดต่อฐานข้อมูลไม่ได้ (the graph engine is unavailable)",
-            )
-        stale = rollups.state == "stale"
-        return JSONResponse(
-            {
-                "status": "degraded" if stale else "ok",
-                "engine": rt.engine.name,
-                "schema_version": max(versions, default=0),
-                "rollups": rollups.state,
-                **({"warning": rollups.describe()} if stale else {}),
-            }
-        )
+        return await health_response(rt.graph, rt.engine.name, settings.health_timeout_s)
 
     explorer_html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
 
@@ -146,10 +116,3 @@ def create_app(
 
     app.include_router(data_router(settings))
     return app
-
-
-def _unavailable(code: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"status": "unavailable", "errors": [{"message": message, "extensions": {"code": code}}]},
-        status_code=503,
-    )

@@ -1,5 +1,6 @@
 """How the app is put on the network: the port taken before the engine starts, a time limit
-on request headers, and a bound on concurrent connections (uvicorn's ``limit_concurrency``)."""
+on request headers, a bound on concurrent connections (uvicorn's ``limit_concurrency``), and the
+requests run off the server's loop so that `/health` never waits behind them (api/offload.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import time
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.offload import OffLoop
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -108,16 +111,17 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
 
 def server_config(
-    app: Any, settings: Settings, *, host: str, port: int, **kw: Any
+    app: FastAPI, settings: Settings, *, host: str, port: int, **kw: Any
 ) -> uvicorn.Config:
-    """The uvicorn configuration every server of the app uses (``kb serve`` and the tests)."""
+    """The uvicorn configuration every server of the app uses (``kb serve`` and the tests): the
+    app on a worker loop, `/health` on the server's (api/offload.py)."""
     protocol = type(
         "HeaderTimeoutProtocol",
         (HeaderTimeoutProtocol,),
         {"header_timeout": settings.header_timeout_s},
     )
     return uvicorn.Config(
-        app,
+        OffLoop(app, settings),
         host=host,
         port=port,
         http=protocol,
@@ -127,7 +131,7 @@ def server_config(
 
 
 def serve(
-    app: Any, settings: Settings, *, sock: socket.socket, host: str, port: int, **kw: Any
+    app: FastAPI, settings: Settings, *, sock: socket.socket, host: str, port: int, **kw: Any
 ) -> None:
     """Serve on ``sock`` (from ``bind``) until stopped."""
     uvicorn.Server(server_config(app, settings, host=host, port=port, **kw)).run(sockets=[sock])

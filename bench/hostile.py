@@ -140,6 +140,7 @@ def _quantiles(values: list[float]) -> dict[str, float]:
     return {
         "n": float(len(ordered)),
         "p50": statistics.median(ordered),
+        "p95": at(0.95),
         "p99": at(0.99),
         "max": ordered[-1],
     }
@@ -233,12 +234,14 @@ def markdown(report: Report) -> str:
         f"for {report.seconds:.0f} s: {report.heavy_requests} requests ({report.heavy_codes}), "
         f"p50 {r.get('p50', 0):.3f} s, p99 {r.get('p99', 0):.3f} s.",
         "",
-        "| /health | samples | p50 | p99 | max |",
-        "|---|---:|---:|---:|---:|",
-        f"| idle | {i.get('n', 0):.0f} | {i.get('p50', 0) * 1000:.1f} ms | "
-        f"{i.get('p99', 0) * 1000:.1f} ms | {i.get('max', 0) * 1000:.1f} ms |",
-        f"| under load | {h.get('n', 0):.0f} | {h.get('p50', 0) * 1000:.1f} ms | "
-        f"{h.get('p99', 0) * 1000:.1f} ms | {h.get('max', 0) * 1000:.1f} ms |",
+        "| /health | samples | p50 | p95 | p99 | max |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {q.get('n', 0):.0f} | {q.get('p50', 0) * 1000:.1f} ms | "
+            f"{q.get('p95', 0) * 1000:.1f} ms | {q.get('p99', 0) * 1000:.1f} ms | "
+            f"{q.get('max', 0) * 1000:.1f} ms |"
+            for name, q in (("idle", i), ("under load", h))
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -215,6 +215,40 @@ def test_sigkill_during_a_request_batch(faulty: dict, procs: list[Kb]) -> None: 
     server.stop()
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_mid_request(faulty: dict, procs: list[Kb], sig: int) -> None:  # type: ignore[type-arg]
+    """Ctrl-C or SIGTERM while requests run: they are answered, then the process ends, without a
+    traceback. The app runs on a worker thread (api/offload.py), which is where the embedded
+    engine's JVM starts: a thread that does not detach from the JVM before it ends keeps the
+    process alive for ever after its last log line."""
+    server, url = serve(procs, seeded(faulty, procs))
+    query = '{ area(code: "TH") { code children { code children { code children { code } } } } }'
+    answers: list[object] = []
+
+    def send() -> None:
+        try:
+            answers.append(
+                httpx.post(f"{url}/graphql", json={"query": query}, timeout=60).status_code
+            )
+        except httpx.HTTPError as exc:
+            answers.append(repr(exc))
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # the requests are in
+    started = time.monotonic()
+    server.signal(sig)
+    server.finish(timeout=90)
+    took = time.monotonic() - started
+    for t in threads:
+        t.join(timeout=60)
+    print(f"\nkb serve stopped by {signal.Signals(sig).name} in {took:.1f}s: {answers}")
+    assert answers == [200, 200, 200], answers
+    assert "Traceback" not in server.output and "ERROR" not in server.output, server.output
+    assert "Finished server process" in server.output, server.output
+
+
 # --- the engine frozen, gone and back under the API (hole 7) ---------------------------------------
 
 

@@ -86,6 +86,17 @@ def _stderr_to(path: Path) -> Iterator[None]:
         os.close(saved)
 
 
+def leave_jvm() -> None:
+    """Detach the calling thread from the engine's JVM, if it is attached. The thread that
+    starts the JVM is attached to it as a user thread, and at exit the JVM waits for every
+    user thread to end or detach: when that thread is not the process's main thread (the API
+    serves from a worker thread, api/offload.py), it must detach before it ends, or the process
+    never exits."""
+    jpype = sys.modules.get("jpype")
+    if jpype is not None and jpype.isJVMStarted() and jpype.java.lang.Thread.isAttached():
+        jpype.java.lang.Thread.detach()
+
+
 def _first_line(exc: BaseException) -> str:
     """A Java exception's message without its stack trace."""
     text = str(exc).strip().splitlines()
