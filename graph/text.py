@@ -206,6 +206,9 @@ def name_terms(name: str) -> tuple[str, ...]:
         terms.append("".join(romanize(w) for w in ws))
     else:
         terms.append("".join(ws))
+        # A hyphenated word is one word too: "Sub-committee" is found as "subcommittee",
+        # "Phang-nga" as "phangnga".
+        terms.extend("".join(_LATIN_WORD.findall(t)) for t in norm.split() if _PUNCT.search(t))
     terms.extend(skeleton_terms(name))
     return tuple(t for t in terms if t)
 

@@ -47,6 +47,8 @@ PIYA = "person:piya-phuangsamli"
         ("Lei", "area:42"),
         ("Roi tE", "area:45"),
         ("Nogn Bua Lam Phu", "area:39"),
+        # a hyphenated English word typed as one ("Sub-committee")
+        ("subcommittee", "org:cw-subcommittee"),
         # other spellings of the same name
         ("Ayudhya", "area:14"),
         ("Chiengmai", "area:50"),
