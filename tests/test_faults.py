@@ -297,6 +297,86 @@ def test_engine_frozen_gone_and_back_under_the_api(
     assert gql(url, TH_ROLLUP)["area"]["rollup"]["people"] > 0
 
 
+@pytest.fixture
+def own_neo4j(tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
+    """A Neo4j 5.26 of this test's own (the launcher CI uses), so that freezing, stopping and
+    restarting it leaves the suite's shared Neo4j alone. Only where that one runs: Java,
+    Maven and the artifacts are then known to be here."""
+    if not os.environ.get("KB_TEST_NEO4J_URI"):
+        pytest.skip("no Neo4j in this run (KB_TEST_NEO4J_URI unset)")
+    workdir, port, password = tmp_path / "neo4j", free_port(), "restart-test-password"
+    start = [str(ROOT / ".ci" / "neo4j" / "start.sh"), str(workdir), str(port), password]
+    started = subprocess.run(["bash", *start], capture_output=True, text=True, timeout=400)
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        yield workdir, port, password
+    finally:
+        stop = [str(ROOT / ".ci" / "neo4j" / "stop.sh"), str(workdir)]
+        subprocess.run(["bash", *stop], capture_output=True, timeout=120)
+
+
+def test_neo4j_frozen_gone_and_back_under_the_api(
+    own_neo4j: tuple[Path, int, str],
+    tmp_path: Path,
+    procs: list[Kb],
+) -> None:
+    """The API on a Neo4j server: /health answers within its time limit while the server is
+    frozen, says 503 with a code and no internals while it is stopped, and the API serves
+    again once the server is back (the same address), without being restarted itself."""
+    workdir, port, password = own_neo4j
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("KB_")},
+        "KB_NEO4J_URI": f"bolt://127.0.0.1:{port}",
+        "KB_NEO4J_PASSWORD": password,
+        "KB_DATA_DIR": str(tmp_path / "kb"),
+    }
+    api, url = serve(procs, env)
+    assert httpx.get(f"{url}/health", timeout=10).status_code == 200
+    pid = int((workdir / "neo4j.pid").read_text().strip())
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        resp = httpx.get(f"{url}/health", timeout=20)
+        took = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["errors"][0]["extensions"]["code"] == "ENGINE_TIMEOUT"
+    assert took < 5, took
+
+    stop = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "neo4j" / "stop.sh"), str(workdir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stop.returncode == 0, stop.stdout + stop.stderr
+    resp = httpx.get(f"{url}/health", timeout=20)
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    for internal in ("bolt", "127.0.0.1", "Connection", "refused", str(port)):
+        assert internal not in resp.text, resp.text
+    resp = httpx.post(f"{url}/graphql", json={"query": TH_ROLLUP}, timeout=30)
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+    restart = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "neo4j" / "start.sh"), str(workdir), str(port), password],
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert restart.returncode == 0, restart.stdout + restart.stderr
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{url}/health", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the API did not reconnect to the restarted Neo4j"
+        time.sleep(0.5)
+    data = gql(url, '{ search(text: "กาญจนบุรี", first: 1) { score } }')
+    assert data["search"] == []  # an empty graph answers, through the reconnected driver
+    assert api.proc.poll() is None
+
+
 # --- the port, the data directory, the disk (holes 5 and 7) -----------------------------------------
 
 
