@@ -166,13 +166,14 @@ async def _bulk_chunks(
         if pending is not None:
             result.write_seconds += await pending
         result.chunks += 1
-        elements = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-        result.nodes += sum(map(len, nodes.values()))
-        result.relationships += sum(map(len, rels.values()))
+        node_count = sum(map(len, nodes.values()))
+        rel_count = sum(map(len, rels.values()))
+        result.nodes += node_count
+        result.relationships += rel_count
         pending = asyncio.ensure_future(asyncio.to_thread(write, ds.origin, nodes, rels))
         progress.update(
             overall,
-            advance=elements,
+            advance=node_count + rel_count,
             description=f"national (importer): chunk {result.chunks}/{planned}",
         )
     if pending is not None:

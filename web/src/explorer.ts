@@ -221,6 +221,11 @@ function src(sources: Json[] | undefined): string {
   return ` <button type="button" class="src" data-testid="source" title="${esc(text)}" aria-label="${esc(text)}" data-src="${esc(text)}">ⓘ</button>`;
 }
 
+/** A fact's badges: generated demo data marked as such, and where the fact comes from. */
+function provenance(fact: Json): string {
+  return `${syntheticBadge(fact.synthetic)}${src(fact.sources)}`;
+}
+
 function syntheticBadge(synthetic: boolean): string {
   return synthetic
     ? `<span class="badge synthetic" title="${esc(one("ข้อมูลตัวอย่างที่สร้างขึ้น ไม่ใช่ข้อเท็จจริง", "Generated demo data, not a fact"))}">${bi("ข้อมูลสมมติ", "synthetic")}</span>`
@@ -639,16 +644,16 @@ async function personBody(id: string, body: HTMLElement): Promise<void> {
   try {
     const o = (await gql(ONBOARDING, { id })).onboarding;
     const members = (o.memberships as Json[]).map(
-      (m) => `${bi(m.roleTh ?? m.role, m.role)} · ${link(m.organization.id, m.organization.nameTh, m.organization.nameEn)}<span class="muted">${validity(m.startOn, m.endOn)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`,
+      (m) => `${bi(m.roleTh ?? m.role, m.role)} · ${link(m.organization.id, m.organization.nameTh, m.organization.nameEn)}<span class="muted">${validity(m.startOn, m.endOn)}</span> ${provenance(m)}`,
     );
-    const mentors = (o.mentors as Json[]).map((m) => `${link(m.mentor.id, m.mentor.nameTh, m.mentor.nameEn)} <span class="muted">${term(TIERS, m.mentor.tier)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`);
+    const mentors = (o.mentors as Json[]).map((m) => `${link(m.mentor.id, m.mentor.nameTh, m.mentor.nameEn)} <span class="muted">${term(TIERS, m.mentor.tier)}</span> ${provenance(m)}`);
     const peers = (o.peersInArea.people as Json[]).map((p) => link(p.id, p.nameTh, p.nameEn));
     const keys = (o.keyPeople as Json[]).map(
       (k) => `${term(LEVELS, k.level)} ${link(k.area.id, k.area.nameTh, k.area.nameEn)}: ${link(k.person.id, k.person.nameTh, k.person.nameEn)} <span class="muted">${bi(k.roleTh ?? k.role, k.role)} · ${bi(k.organization.nameTh, k.organization.nameEn)}</span>`,
     );
-    const partnerships = (o.partnerships as Json[]).map((p) => `${link(p.partnership.id, p.partnership.nameTh, p.partnership.nameEn)} <span class="muted">${term(LEVELS, p.partnership.level)}</span> ${syntheticBadge(p.partnership.synthetic)}${src(p.partnership.sources)}`);
-    const resources = (o.resources as Json[]).map((r) => `${link(r.resource.id, r.resource.nameTh, r.resource.nameEn)} <span class="muted">${term(LEVELS, r.resource.level)}</span> ${syntheticBadge(r.resource.synthetic)}${src(r.resource.sources)}`);
-    const meetings = (o.meetings as Json[]).map((m) => `${link(m.event.id, m.event.nameTh, m.event.nameEn)} <span class="muted" data-testid="meeting-date">${esc(m.event.dateTh)}</span> ${syntheticBadge(m.synthetic)}${src(m.sources)}`);
+    const partnerships = (o.partnerships as Json[]).map((p) => `${link(p.partnership.id, p.partnership.nameTh, p.partnership.nameEn)} <span class="muted">${term(LEVELS, p.partnership.level)}</span> ${provenance(p.partnership)}`);
+    const resources = (o.resources as Json[]).map((r) => `${link(r.resource.id, r.resource.nameTh, r.resource.nameEn)} <span class="muted">${term(LEVELS, r.resource.level)}</span> ${provenance(r.resource)}`);
+    const meetings = (o.meetings as Json[]).map((m) => `${link(m.event.id, m.event.nameTh, m.event.nameEn)} <span class="muted" data-testid="meeting-date">${esc(m.event.dateTh)}</span> ${provenance(m)}`);
     body.innerHTML =
       section("บทบาทและการเป็นสมาชิก", "Roles and memberships", list(members), "memberships") +
       section("พี่เลี้ยง", "Mentors", list(mentors)) +
@@ -669,6 +674,13 @@ const fmt = (n: number) => n.toLocaleString(lang === "th" ? "th-TH" : "en-GB");
 function money(amount: number, on: string | null | undefined, inKind = false): string {
   const kind = inKind ? ` ${bi("(สิ่งของ)", "(in kind)")}` : "";
   return `${fmt(amount)} ${bi("บาท", "baht")}${kind}${on ? ` · ${date(on)}` : ""}`;
+}
+
+/** A contribution or an allocation: the other end (``who``), the amount and its date, the
+ * purpose where one is given, and the fact's badges. */
+function flowItem(who: Json, x: Json): string {
+  const purpose = x.purposeTh || x.purposeEn ? ` <span class="muted">${bi(x.purposeTh, x.purposeEn)}</span>` : "";
+  return `${link(who.id, who.nameTh, who.nameEn)}: ${money(x.amount, x.on, x.inKind)}${purpose} ${provenance(x)}`;
 }
 
 function flowsLine(f: Json): string {
@@ -715,16 +727,16 @@ async function organizationFacts(id: string, host: HTMLElement): Promise<void> {
     const partnerships = (o.partnerships as Json[]).map(
       (x) => `${link(x.partnership.id, x.partnership.nameTh, x.partnership.nameEn)}
         <span class="muted">${term(LEVELS, x.partnership.level)}${x.roleTh || x.role ? ` · ${bi(x.roleTh ?? x.role, x.role)}` : ""}${validity(x.partnership.startOn, x.partnership.endOn)}</span>
-        ${syntheticBadge(x.synthetic)}${src(x.sources)}`,
+        ${provenance(x)}`,
     );
     const stewards = (o.stewards as Json[]).map(
-      (r) => `${link(r.id, r.nameTh, r.nameEn)} <span class="muted">${term(LEVELS, r.level)}</span> ${syntheticBadge(r.synthetic)}${src(r.sources)}<br>${flowsLine(r.flows)}`,
+      (r) => `${link(r.id, r.nameTh, r.nameEn)} <span class="muted">${term(LEVELS, r.level)}</span> ${provenance(r)}<br>${flowsLine(r.flows)}`,
     );
     const given = (o.contributions as Json[]).map(
-      (c) => `${link(c.resource.id, c.resource.nameTh, c.resource.nameEn)}: ${money(c.amount, c.on, c.inKind)} ${syntheticBadge(c.synthetic)}${src(c.sources)}`,
+      (c) => flowItem(c.resource, c),
     );
     const received = (o.allocationsReceived as Json[]).map(
-      (a) => `${link(a.resource.id, a.resource.nameTh, a.resource.nameEn)}: ${money(a.amount, a.on)}${a.purposeTh || a.purposeEn ? ` <span class="muted">${bi(a.purposeTh, a.purposeEn)}</span>` : ""} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+      (a) => flowItem(a.resource, a),
     );
     host.outerHTML =
       section("ความร่วมมือที่เป็นภาคี", "Partnerships it is party to", list(partnerships), "org-partnerships") +
@@ -745,11 +757,11 @@ async function partnershipBody(id: string, body: HTMLElement): Promise<void> {
   try {
     const x = (await gql(PARTNERSHIP, { id })).node;
     const parties = (x.parties as Json[]).map(
-      (p) => `${link(p.organization.id, p.organization.nameTh, p.organization.nameEn)}${p.roleTh || p.role ? ` <span class="muted">${bi(p.roleTh ?? p.role, p.role)}</span>` : ""} ${syntheticBadge(p.synthetic)}${src(p.sources)}`,
+      (p) => `${link(p.organization.id, p.organization.nameTh, p.organization.nameEn)}${p.roleTh || p.role ? ` <span class="muted">${bi(p.roleTh ?? p.role, p.role)}</span>` : ""} ${provenance(p)}`,
     );
     const covers = (x.covers as Json[]).map((a) => `${link(a.id, a.nameTh, a.nameEn)} <span class="muted">${term(LEVELS, a.level)}</span>`);
     const received = (x.allocationsReceived as Json[]).map(
-      (a) => `${link(a.resource.id, a.resource.nameTh, a.resource.nameEn)}: ${money(a.amount, a.on)} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+      (a) => flowItem(a.resource, a),
     );
     const purpose = x.purposeTh || x.purposeEn ? `<p>${bi(x.purposeTh, x.purposeEn)}</p>` : "";
     body.innerHTML =
@@ -766,10 +778,10 @@ async function resourceBody(id: string, body: HTMLElement): Promise<void> {
     const r = (await gql(RESOURCE, { id })).node;
     const names = (xs: Json[]) => xs.map((a) => `${link(a.id, a.nameTh, a.nameEn)}${a.level ? ` <span class="muted">${term(LEVELS, a.level)}</span>` : ""}`);
     const given = (r.contributions as Json[]).map(
-      (c) => `${link(c.contributor.id, c.contributor.nameTh, c.contributor.nameEn)}: ${money(c.amount, c.on, c.inKind)} ${syntheticBadge(c.synthetic)}${src(c.sources)}`,
+      (c) => flowItem(c.contributor, c),
     );
     const out = (r.allocations as Json[]).map(
-      (a) => `${link(a.recipient.id, a.recipient.nameTh, a.recipient.nameEn)}: ${money(a.amount, a.on)}${a.purposeTh || a.purposeEn ? ` <span class="muted">${bi(a.purposeTh, a.purposeEn)}</span>` : ""} ${syntheticBadge(a.synthetic)}${src(a.sources)}`,
+      (a) => flowItem(a.recipient, a),
     );
     const withFeeders = r.flows?.feederCount
       ? `<p class="muted">${bi(`รวม ${r.flows.feederCount} กองที่สมทบเข้ามา: สมทบ`, `with the ${r.flows.feederCount} pools feeding it: in`)} ${fmt(r.flows.contributedWithFeeders)}</p>`
