@@ -93,14 +93,7 @@ def _with_hash(props: dict[str, Any]) -> dict[str, Any]:
 def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
     """The property map stored for a record: its own fields, plus derived search fields."""
     props = rec.model_dump(mode="json", exclude=RELATION_FIELDS.get(section, set()))
-    if section == "areas":
-        area: Any = rec
-        props["search_text"] = text.search_text(
-            [area.name_th, area.name_en, *area.aliases], [area.code]
-        )
-    elif section == "organizations":
-        names = [rec.name_th, rec.name_en, rec.short_name_th, rec.short_name_en]  # type: ignore[attr-defined]
-        props["search_text"] = text.search_text(names)
+    if section == "organizations":
         if rec.name_en is None:  # type: ignore[attr-defined]
             props["name_latn"] = text.romanize_name(rec.name_th)  # type: ignore[attr-defined]
     elif section == "people":
@@ -115,13 +108,55 @@ def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
             props["contact_phone"] = person.contact.phone
             props["contact_email"] = person.contact.email
             props["contact_line"] = person.contact.line_id
-        props["search_text"] = text.search_text(
-            [person.name_th, person.given_name_th, person.family_name_th, person.name_en]
-        )
     label = SECTION_LABEL[section]
+    if label in SEARCH_TEXT_NAMES:
+        props["search_text"] = search_text_of(label, props)
     if label in STORED_WORDS:
         props["search_words"] = text.form_words(_forms_of(label, props))
     return _with_hash(_clean(props))
+
+
+# The properties whose values are indexed for search, per label: names (segmented, romanized,
+# their skeletons and typo terms: ``graph.text.name_terms``), then codes (as they are).
+SEARCH_TEXT_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Area": (("name_th", "name_en", "aliases"), ("code",)),
+    "Organization": (("name_th", "name_en", "short_name_th", "short_name_en"), ()),
+    "Person": (("name_th", "given_name_th", "family_name_th", "name_en"), ()),
+}
+
+
+def search_text_of(label: str, props: dict[str, Any]) -> str:
+    """The ``search_text`` of a node of ``label`` with these stored properties."""
+    names, codes = SEARCH_TEXT_NAMES[label]
+
+    def values(keys: tuple[str, ...]) -> list[str | None]:
+        out: list[str | None] = []
+        for key in keys:
+            value = props.get(key)
+            out.extend(value if isinstance(value, list) else [value])
+        return out
+
+    return text.search_text(values(names), values(codes))
+
+
+async def reindex_search_text(graph: Graph, *, chunk: int = 2_000) -> int:
+    """Write ``search_text`` again for every node whose stored one differs from what this
+    code makes of its names (a migration, after the index terms changed); return how many."""
+    changed = 0
+    for label in SEARCH_TEXT_NAMES:
+        ids = [r["id"] for r in await graph.read(nq.ids_of(label))]
+        for start in range(0, len(ids), chunk):
+            rows = await graph.read(nq.search_text_rows(label), ids=ids[start : start + chunk])
+            stale = [
+                {"id": r["id"], "search_text": new}
+                for r in rows
+                if (new := search_text_of(label, r["props"])) != r["props"].get("search_text")
+            ]
+            if stale:
+                await graph.write(nq.set_search_text(label), rows=stale)
+                changed += len(stale)
+        log.info("search text of %s: %d nodes checked", label, len(ids))
+    return changed
 
 
 # Labels whose forms' words are stored for the search's ranking. Organizations' names are

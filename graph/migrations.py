@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from graph.db import Graph
 from graph.engine import Engine
 from graph.engine.dialect import FULLTEXT_LABELS, Statement
+from graph.load import reindex_search_text
 from graph.queries.load import RECORD_MIGRATION, SCHEMA_VERSION
 from graph.queries.nodes import LOOKUP_INDEXES, UNIQUE_CONSTRAINTS
 from graph.queries.writes import HISTORY_CONSTRAINTS
@@ -27,6 +28,8 @@ class Migration:
     version: int
     name: str
     statements: Callable[[Engine], list[Statement]]
+    # Data the migration changes, after its statements (e.g. the search text made again).
+    data: Callable[[Graph], Awaitable[object]] | None = None
 
 
 def _cypher(texts: list[str]) -> Callable[[Engine], list[Statement]]:
@@ -42,6 +45,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "lookup indexes", _cypher(LOOKUP_INDEXES)),
     Migration(3, "full-text search over segmented Thai names", _fulltext),
     Migration(4, "accounts and the history of changes", _cypher(HISTORY_CONSTRAINTS)),
+    Migration(
+        5,
+        "typo terms in the search text (a skeleton with a letter left out)",
+        _cypher([]),
+        data=reindex_search_text,
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -63,6 +72,8 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
                 engine.run_admin(stmt.text)
             else:
                 await graph.write(stmt.text)  # DDL from the constants above
+        if migration.data is not None:
+            await migration.data(graph)
         await graph.write(
             RECORD_MIGRATION,
             version=migration.version,

@@ -126,6 +126,10 @@ class SearchHit:
     # when only the full-text index explains the match. ``matched_text`` gives its value.
     matched: str
     node: Any = field(repr=False)  # the node's read model (graph.read)
+    # How close the text is to the closest written form, letter by letter (0..1: one minus
+    # the edits, a swap of neighbours counting one, over the longer length): orders hits of
+    # the same score, so that "Thang Klagn" puts Thang Klang before Chang Klang.
+    closeness: float = field(default=0.0, repr=False)
 
     @property
     def matched_text(self) -> str | None:
@@ -162,7 +166,15 @@ async def search(
     if query is None:
         return []
     cap = max(CANDIDATE_CAP, 2 * limit)
-    hits = await _hits(graph, chosen, query, query.lucene, cap, within)
+    hits = await _hits(
+        graph,
+        q.candidates(tuple(chosen), within is not None),
+        chosen,
+        query,
+        query.lucene,
+        cap,
+        within,
+    )
     if max((h.score for h in hits), default=0.0) < ALL_WORDS:
         # Nothing as typed, or only loosely: a typo or another spelling. Areas: the names
         # closest to the text, from every area's names held here (_AreaNames). Then the
@@ -170,12 +182,19 @@ async def search(
         # for the text's skeleton ("Teerapong", "กาญจนบรี"): fuzzy terms are what makes a
         # search slow on the embedded engine, so only now.
         seen = {h.id: h for h in hits}
-        found = await _close_areas(graph, query, within) if "Area" in chosen else []
+        ids, nearest = (
+            _close_areas(await _area_names(graph), query) if "Area" in chosen else ([], 0.0)
+        )
         # The areas' index too when no area's name came close ("Ayudhya": its skeleton).
-        close = max((h.score for h in found), default=0.0) >= CLOSE_AREA
-        fuzzy = [label for label in chosen if label != "Area" or not close]
-        if query.lucene_fuzzy is not None and fuzzy:
-            found += await _hits(graph, fuzzy, query, query.lucene_fuzzy, cap, within)
+        fuzzy = [label for label in chosen if label != "Area" or nearest < CLOSE_AREA]
+        if query.lucene_fuzzy is None:
+            fuzzy = []
+        found = []
+        if ids or fuzzy:
+            statement = q.second_look(tuple(fuzzy), within is not None, bool(ids))
+            found = await _hits(
+                graph, statement, fuzzy, query, query.lucene_fuzzy, cap, within, ids
+            )
         for h in found:
             if h.id not in seen or h.score > seen[h.id].score:
                 seen[h.id] = h
@@ -196,9 +215,9 @@ async def search(
 AREA_NAMES_TTL_S = 300.0
 AREA_MATCH_CUTOFF = 70.0  # rapidfuzz ratio, 0..100
 AREA_MATCH_CANDIDATES = 15
-# A close area's score (a FUZZY-tier similarity of about 80 of 100) that spares the areas'
-# slow fuzzy index terms.
-CLOSE_AREA = 0.25
+# How close (rapidfuzz ratio) an area's name must come for the areas' index to be left out
+# of the second look.
+CLOSE_AREA = 80.0
 
 
 @dataclass(frozen=True)
@@ -235,14 +254,14 @@ async def _area_names(graph: Graph) -> _AreaNames:
     return names
 
 
-async def _close_areas(graph: Graph, query: _Query, within: str | None) -> list[SearchHit]:
-    """The areas whose names are closest to the text, scored as any candidate."""
+def _close_areas(names: _AreaNames, query: _Query) -> tuple[list[str], float]:
+    """The areas whose names are closest to the text, and how close the closest is (rapidfuzz
+    ratio, 0..100)."""
     from rapidfuzz import fuzz, process
 
     text = "".join(query.words)
     if len(text) < 2:
-        return []
-    names = await _area_names(graph)
+        return [], 0.0
     close = process.extract(
         text,
         names.keys,
@@ -251,10 +270,7 @@ async def _close_areas(graph: Graph, query: _Query, within: str | None) -> list[
         limit=4 * AREA_MATCH_CANDIDATES,
     )
     ids = list(dict.fromkeys(names.owners[i] for _, _, i in close))[:AREA_MATCH_CANDIDATES]
-    if not ids:
-        return []
-    rows = await graph.read(q.areas_by_id(within is not None), ids=ids, within=within)
-    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
+    return ids, max((score for _, score, _ in close), default=0.0)
 
 
 def _check(text: str, labels: Sequence[str], limit: int) -> list[str]:
@@ -278,13 +294,20 @@ def _check(text: str, labels: Sequence[str], limit: int) -> list[str]:
 
 
 async def _hits(
-    graph: Graph, labels: list[str], query: _Query, lucene: str, cap: int, within: str | None
+    graph: Graph,
+    statement: str,
+    labels: list[str],
+    query: _Query,
+    lucene: str | None,
+    cap: int,
+    within: str | None,
+    ids: list[str] | None = None,
 ) -> list[SearchHit]:
     params: dict[str, Any] = {
         f"index_{label}": graph.dialect.fulltext_index_name(label) for label in labels
     }
-    params.update(lucene=lucene, token=f" {query.token} ", cap=cap, within=within)
-    rows = await graph.read(q.candidates(tuple(labels), within is not None), params)
+    params.update(lucene=lucene, token=f" {query.token} ", cap=cap, within=within, ids=ids or [])
+    rows = await graph.read(statement, params)
     return [_score(r["label"], r["row"], r["words"], query) for r in rows]
 
 
@@ -427,7 +450,14 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
         best, matched = _loose(query, forms)
     if best < FUZZY:
         best, matched = max((best, matched), _similar(query, forms))
-    return SearchHit(str(row["id"]), label, best, matched, build_node(label, row))
+    closeness = max((_closeness(query.keys.compact, k.compact) for _, k in forms), default=0.0)
+    return SearchHit(str(row["id"]), label, best, matched, build_node(label, row), closeness)
+
+
+def _closeness(text: str, form: str) -> float:
+    from rapidfuzz.distance import OSA
+
+    return float(OSA.normalized_similarity(text, form))
 
 
 def _loose(query: _Query, forms: list[tuple[str, _Keys]]) -> tuple[float, str]:
@@ -490,10 +520,13 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-def _rank(hit: SearchHit) -> tuple[float, int, int, str]:
+def _rank(hit: SearchHit) -> tuple[float, float, int, int, str]:
     if hit.label == "Area":
         level = _LEVEL_RANK.get(hit.node.level.value, len(LEVEL_ORDER))
     else:
         level = _NOT_AN_AREA
     name = hit.node.name_th
-    return (-hit.score, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)
+    # Closeness orders only what did not match a form as typed (every word somewhere, a slip,
+    # a similar name): an exact, prefix or contains tie is broken by level.
+    closeness = round(hit.closeness, 3) if hit.score <= ALL_WORDS else 0.0
+    return (-hit.score, -closeness, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)

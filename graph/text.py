@@ -12,7 +12,12 @@ What goes into ``search_text`` for a name:
   cluster boundary, so that a prefix query finds any part of a name ("จนบุรี" in "กาญจนบุรี");
 * romanized forms (RTGS, PyThaiNLP ``royin``) of each Thai word and of the whole name, so a
   Latin query finds Thai-only names;
-* English names, codes and aliases (short and long forms of a province group's name).
+* English names, codes and aliases (short and long forms of a province group's name);
+* skeletons (``skeleton``: the consonants people rarely get wrong), marked ``§``, and each
+  skeleton of four letters or more with one letter left out, marked ``¤``: a typo (a letter
+  dropped, added, changed or two swapped) is then found by exact index terms, never by the
+  index's fuzzy terms, which the embedded engine answers by scanning every term (hundreds of
+  milliseconds over the areas' index).
 """
 
 from __future__ import annotations
@@ -43,8 +48,12 @@ OPTIONAL_WORDS = frozenset(
 _ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")
 _ABBREVIATED = {"จ": "จังหวัด", "อ": "อำเภอ", "ต": "ตำบล"}
 SKELETON_MARK = "§"  # index terms that are a name's skeleton, apart from its words
+TYPO_MARK = "¤"  # index terms that are a skeleton with one letter left out (``typo_terms``)
 MIN_SKELETON = 3
 FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
+# ... and one longer than this only as it is: a whole long name (an organization's) typed with a
+# slip is rare, and its letter-left-out terms were most of what the typo terms added.
+MAX_TYPO_SKELETON = 10
 MIN_SUFFIX_CLUSTERS = 2
 MIN_PREFIX = 3  # shorter search text is matched as whole terms only
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
@@ -141,6 +150,38 @@ def skeleton_terms(name: str) -> tuple[str, ...]:
     return tuple(SKELETON_MARK + k for k in out if len(k) >= MIN_SKELETON)
 
 
+def _deletions(word: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(word[:i] + word[i + 1 :] for i in range(len(word))))
+
+
+def typo_terms(skeletons: Iterable[str]) -> tuple[str, ...]:
+    """The index terms that let a skeleton be found with one edit by exact lookups alone (a
+    symmetric deletion index): each skeleton of ``FUZZY_SKELETON`` letters or more with one
+    letter left out, marked ``TYPO_MARK``, up to ``MAX_TYPO_SKELETON`` letters. ``skeletons``
+    are marked or bare."""
+    out: dict[str, None] = {}
+    for sk in skeletons:
+        sk = sk.removeprefix(SKELETON_MARK)
+        if FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
+            out.update((TYPO_MARK + d, None) for d in _deletions(sk))
+    return tuple(out)
+
+
+def skeleton_slips(sk: str) -> tuple[str, ...]:
+    """The index terms a skeleton matches with at most one edit (``typo_terms`` is the other
+    half): itself, as a skeleton and with a letter left out of a longer one; and, when it is
+    long enough, itself with each letter left out, as a skeleton (a letter too many) and with a
+    letter left out of a skeleton of its own length (a letter changed, two swapped)."""
+    if len(sk) < MIN_SKELETON:
+        return ()
+    if not FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
+        return (SKELETON_MARK + sk,)
+    out = [SKELETON_MARK + sk, TYPO_MARK + sk]
+    for d in _deletions(sk):
+        out += [SKELETON_MARK + d, TYPO_MARK + d]
+    return tuple(dict.fromkeys(out))
+
+
 def has_thai(text: str) -> bool:
     return bool(_THAI.search(text))
 
@@ -209,7 +250,9 @@ def name_terms(name: str) -> tuple[str, ...]:
         # A hyphenated word is one word too: "Sub-committee" is found as "subcommittee",
         # "Phang-nga" as "phangnga".
         terms.extend("".join(_LATIN_WORD.findall(t)) for t in norm.split() if _PUNCT.search(t))
-    terms.extend(skeleton_terms(name))
+    skeletons = skeleton_terms(name)
+    terms.extend(skeletons)
+    terms.extend(typo_terms(skeletons))
     return tuple(t for t in terms if t)
 
 
@@ -252,20 +295,20 @@ def fuzzy_word(word: str) -> bool:
 
 
 def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
-    """A Lucene query for a user's search text: all words required (with ``fuzzy``, Latin
-    words of five letters or more also with one slip), OR the whole text, spaces removed, as a
-    prefix of any indexed term. None if nothing is searchable.
+    """A Lucene query for a user's search text: all words required, OR the whole text, spaces
+    removed, as a prefix of any indexed term. None if nothing is searchable.
+
+    With ``fuzzy``, a Latin word of five letters or more may also be any word whose skeleton
+    is one edit from its own, and the whole text's skeleton is asked for too, as typed and with
+    one edit (``skeleton_slips``): all of it exact index terms, so a typo costs about what an
+    exact search does on either engine.
 
     Only the whole text is a prefix, never a single word: Thai words are short, and a prefix
     of two or three letters expands to thousands of index terms (every name suffix that starts
     with it), which made a national-scale search take most of a second. The whole text still
     finds what is being typed ("สมชายใ" finds "สมชาย ใจดี") and any part of a name (through
     the indexed suffixes), and a prefix is only asked for once it is three letters long (two
-    digits for a code).
-
-    Fuzzy terms cost far more than exact and prefix ones on the embedded engine (tens of
-    milliseconds over the area index), so a caller may ask without them first; with them,
-    the text's skeleton (``skeleton``) is asked for too, as typed and with one edit."""
+    digits for a code)."""
     ws = [w for w in words(query) if w]
     required = [w for w in ws if w not in OPTIONAL_WORDS] or ws
     if not required:
@@ -273,9 +316,12 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     clauses = []
     parts = []
     for w in required:
-        term = lucene_term(w)
-        slip = f" OR {term}~1" if fuzzy and fuzzy_word(w) else ""
-        parts.append(f"+({term}{slip})" if slip else f"+{term}")
+        alternatives = [lucene_term(w)]
+        if fuzzy and fuzzy_word(w):
+            alternatives += [lucene_term(t) for t in skeleton_slips(skeleton(w))]
+        parts.append(
+            f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
+        )
     clauses.append("(" + " ".join(parts) + ")")
     # Without wildcard characters: Lucene refuses a prefix query that starts with "*", even an
     # escaped one, unless leading wildcards are allowed (Neo4j allows them, ArcadeDB does not).
@@ -286,8 +332,5 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     elif compact:
         clauses.append(lucene_term(compact))
     if fuzzy:
-        sk = skeleton(" ".join(required))
-        if len(sk) >= MIN_SKELETON:
-            term = lucene_term(SKELETON_MARK + sk)
-            clauses.append(term + (f" OR {term}~1" if len(sk) >= FUZZY_SKELETON else ""))
+        clauses += [lucene_term(t) for t in skeleton_slips(skeleton(" ".join(required)))]
     return " OR ".join(clauses)

@@ -47,6 +47,11 @@ PIYA = "person:piya-phuangsamli"
         ("Lei", "area:42"),
         ("Roi tE", "area:45"),
         ("Nogn Bua Lam Phu", "area:39"),
+        # several names a slip away: the one closest letter by letter first (a swap is one
+        # edit): Thang Klang before Chang Klang, Charim before Mae Charim
+        ("Thang Klagn", "area:140705"),
+        ("Charimm", "area:530304"),
+        ("Phra Phrmo", "area:8020"),
         # a hyphenated English word typed as one ("Sub-committee")
         ("subcommittee", "org:cw-subcommittee"),
         # other spellings of the same name

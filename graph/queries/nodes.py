@@ -108,3 +108,31 @@ COUNT_NODES_BY_LABEL: LiteralString = cast(
 )
 
 assert set(BY_LABEL) == set(NODE_LABELS)
+
+
+# --- the search text, made again by a migration (graph.load.reindex_search_text) ------------
+
+
+def _known(label: str) -> str:
+    if label not in BY_LABEL:
+        raise ValueError(f"unknown label {label!r}")
+    return label
+
+
+@lru_cache(maxsize=16)
+def ids_of(label: str) -> str:
+    return f"MATCH (n:{_known(label)}) RETURN n.id AS id"
+
+
+@lru_cache(maxsize=16)
+def search_text_rows(label: str) -> str:
+    """The stored properties of the nodes ``$ids``, search text included."""
+    return f"UNWIND $ids AS id MATCH (n:{_known(label)} {{id: id}}) RETURN n.id AS id, n {{.*}} AS props"
+
+
+@lru_cache(maxsize=16)
+def set_search_text(label: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{_known(label)} {{id: row.id}}) "
+        "SET n.search_text = row.search_text"
+    )

@@ -80,10 +80,8 @@ RETURN a.id AS id, a.name_th AS name_th, a.name_en AS name_en, a.aliases AS alia
        a.search_words AS words"""
 
 
-@lru_cache(maxsize=2)
-def areas_by_id(within: bool) -> str:
-    """The areas ``$ids`` (those of them in ``$within``'s subtree), as the candidates
-    statement returns them."""
+def _areas_by_id(within: bool) -> str:
+    """The areas ``$ids`` (those of them in ``$within``'s subtree), as a candidates branch."""
     lines = ["MATCH (w:Area {id: $within})"] if within else []
     lines += ["UNWIND $ids AS id", "MATCH (node:Area {id: id})"]
     if within:
@@ -92,3 +90,15 @@ def areas_by_id(within: bool) -> str:
         f"RETURN 'Area' AS label, {node_map('Area', 'node')} AS row, node.search_words AS words"
     )
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=64)
+def second_look(labels: tuple[str, ...], within: bool, area_ids: bool) -> str:
+    """A search's second look, when nothing matched as typed, in one round trip: the areas
+    ``$ids`` whose names came closest in memory (with ``area_ids``), and the candidates of
+    ``labels`` for the typo-tolerant query."""
+    branches = [_areas_by_id(within)] if area_ids else []
+    branches += [_branch(label, within) for label in labels]
+    if not branches:
+        raise ValueError("a second look at nothing")
+    return "\nUNION ALL\n".join(branches)
