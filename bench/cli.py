@@ -422,6 +422,65 @@ def paint(
         console.print(f"wrote {path}")
 
 
+@app.command("search-scale")
+def search_scale(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Data directory of an embedded graph (e.g. one `kb bench load` left)."),
+    ] = None,
+    engine: Engine = "embedded",
+    per_kind: Annotated[int, typer.Option(min=5, help="Texts per kind.")] = 100,
+    out: Out = BENCH_DIR / "results",
+) -> None:
+    """Search latency on a graph as it stands (the national network): names sampled from the
+    graph, as stored, in Latin letters, with a typo, and texts that match nothing."""
+    from bench import search_scale as ss
+
+    console = _console()
+    if engine not in ("embedded", "neo4j"):
+        raise typer.BadParameter("--engine must be embedded or neo4j")
+    if engine == "embedded" and data_dir is None:
+        raise typer.BadParameter("--data-dir is needed for the embedded engine")
+
+    async def work_() -> None:
+        import time
+
+        from bench.machine import describe_machine
+        from graph.runtime import open_runtime
+        from graph.settings import Settings
+
+        if engine == "embedded":
+            settings = Settings(data_dir=data_dir, engine="embedded", _env_file=None)
+        else:
+            settings = Settings(_env_file=None)
+        load = os.getloadavg()
+        async with open_runtime(settings) as rt:
+            counts = {
+                label: (await rt.graph.read_one(f"MATCH (n:{label}) RETURN count(n) AS c") or {})[
+                    "c"
+                ]
+                for label in ss.LABELS
+            }
+            with console.status("sampling names"):
+                kinds = await ss.sample(rt.graph, per_kind)
+            with console.status("searching"):
+                measured = await ss.measure(rt.graph, kinds)
+        machine = describe_machine()
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        context = (
+            f"Measured {stamp}, commit {machine.get('commit')}, load average at start "
+            f"{load[0]:.2f}; {machine.get('cpu_model')}, {machine.get('logical_cpus')} logical CPUs."
+        )
+        md = ss.markdown(engine, counts, measured, context)
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"search-scale-{engine}.md"
+        path.write_text(md, encoding="utf-8")
+        console.print(md)
+        console.print(f"wrote {path}")
+
+    _run(console, work_)
+
+
 @app.command()
 def search(
     engine: Engine = "embedded",

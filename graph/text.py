@@ -13,11 +13,11 @@ What goes into ``search_text`` for a name:
 * romanized forms (RTGS, PyThaiNLP ``royin``) of each Thai word and of the whole name, so a
   Latin query finds Thai-only names;
 * English names, codes and aliases (short and long forms of a province group's name);
-* skeletons (``skeleton``: the consonants people rarely get wrong), marked ``§``, and each
-  skeleton of four letters or more with one letter left out, marked ``¤``: a typo (a letter
-  dropped, added, changed or two swapped) is then found by exact index terms, never by the
-  index's fuzzy terms, which the embedded engine answers by scanning every term (hundreds of
-  milliseconds over the areas' index).
+* skeletons (``skeleton``: the consonants people rarely get wrong), marked ``§``; each
+  skeleton of 4 to 10 letters with one letter left out, marked ``¤``; a longer one written
+  backwards, marked ``¦``: a typo (a letter dropped, added, changed or two swapped) is then
+  found by exact and prefix index terms, never by the index's fuzzy terms, which the embedded
+  engine answers by scanning every term (hundreds of milliseconds over the areas' index).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ _ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")
 _ABBREVIATED = {"จ": "จังหวัด", "อ": "อำเภอ", "ต": "ตำบล"}
 SKELETON_MARK = "§"  # index terms that are a name's skeleton, apart from its words
 TYPO_MARK = "¤"  # index terms that are a skeleton with one letter left out (``typo_terms``)
+REVERSED_MARK = "¦"  # a long skeleton written backwards (``typo_terms``)
 MIN_SKELETON = 3
 FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
 # ... and one longer than this only as it is: a whole long name (an organization's) typed with a
@@ -156,30 +157,40 @@ def _deletions(word: str) -> tuple[str, ...]:
 
 def typo_terms(skeletons: Iterable[str]) -> tuple[str, ...]:
     """The index terms that let a skeleton be found with one edit by exact lookups alone (a
-    symmetric deletion index): each skeleton of ``FUZZY_SKELETON`` letters or more with one
-    letter left out, marked ``TYPO_MARK``, up to ``MAX_TYPO_SKELETON`` letters. ``skeletons``
-    are marked or bare."""
+    symmetric deletion index): each skeleton of ``FUZZY_SKELETON`` to ``MAX_TYPO_SKELETON``
+    letters with one letter left out, marked ``TYPO_MARK``; a longer one (an organization's
+    whole name) written backwards, marked ``REVERSED_MARK``, for ``skeleton_clauses``'s two
+    halves. ``skeletons`` are marked or bare."""
     out: dict[str, None] = {}
     for sk in skeletons:
         sk = sk.removeprefix(SKELETON_MARK)
         if FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
             out.update((TYPO_MARK + d, None) for d in _deletions(sk))
+        if len(sk) >= MAX_TYPO_SKELETON:
+            out[REVERSED_MARK + sk[::-1]] = None
     return tuple(out)
 
 
-def skeleton_slips(sk: str) -> tuple[str, ...]:
-    """The index terms a skeleton matches with at most one edit (``typo_terms`` is the other
-    half): itself, as a skeleton and with a letter left out of a longer one; and, when it is
-    long enough, itself with each letter left out, as a skeleton (a letter too many) and with a
-    letter left out of a skeleton of its own length (a letter changed, two swapped)."""
+def skeleton_clauses(sk: str) -> tuple[str, ...]:
+    """Lucene clauses for the names whose skeleton is at most one edit from ``sk``, all of them
+    exact or prefix terms (``typo_terms`` is the other half): ``sk`` itself, as a skeleton and
+    with a letter left out of a longer one; itself with each letter left out, as a skeleton (a
+    letter too many) and with a letter left out of one of its own length (a letter changed,
+    two swapped); and for a long one, its first half as the start of a skeleton or its last
+    half as the end: one edit leaves one of the two halves as it was."""
     if len(sk) < MIN_SKELETON:
         return ()
-    if not FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
-        return (SKELETON_MARK + sk,)
-    out = [SKELETON_MARK + sk, TYPO_MARK + sk]
-    for d in _deletions(sk):
-        out += [SKELETON_MARK + d, TYPO_MARK + d]
-    return tuple(dict.fromkeys(out))
+    out = [SKELETON_MARK + sk]
+    if FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
+        out.append(TYPO_MARK + sk)
+        for d in _deletions(sk):
+            out += [SKELETON_MARK + d, TYPO_MARK + d]
+    clauses = [lucene_term(t) for t in dict.fromkeys(out)]
+    if len(sk) >= MAX_TYPO_SKELETON:
+        half = max(FUZZY_SKELETON, (len(sk) - 1) // 2)
+        clauses.append(lucene_term(SKELETON_MARK + sk[:half]) + "*")
+        clauses.append(lucene_term(REVERSED_MARK + sk[::-1][:half]) + "*")
+    return tuple(clauses)
 
 
 def has_thai(text: str) -> bool:
@@ -300,7 +311,7 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
 
     With ``fuzzy``, a Latin word of five letters or more may also be any word whose skeleton
     is one edit from its own, and the whole text's skeleton is asked for too, as typed and with
-    one edit (``skeleton_slips``): all of it exact index terms, so a typo costs about what an
+    one edit (``skeleton_clauses``): all of it exact index terms, so a typo costs about what an
     exact search does on either engine.
 
     Only the whole text is a prefix, never a single word: Thai words are short, and a prefix
@@ -318,7 +329,7 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     for w in required:
         alternatives = [lucene_term(w)]
         if fuzzy and fuzzy_word(w):
-            alternatives += [lucene_term(t) for t in skeleton_slips(skeleton(w))]
+            alternatives += skeleton_clauses(skeleton(w))
         parts.append(
             f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
         )
@@ -332,5 +343,5 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     elif compact:
         clauses.append(lucene_term(compact))
     if fuzzy:
-        clauses += [lucene_term(t) for t in skeleton_slips(skeleton(" ".join(required)))]
+        clauses += skeleton_clauses(skeleton(" ".join(required)))
     return " OR ".join(clauses)
