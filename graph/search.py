@@ -132,6 +132,12 @@ class SearchHit:
     closeness: float = field(default=0.0, repr=False)
 
     @property
+    def guessed(self) -> bool:
+        """The text did not match this node's names as typed: a slip or another spelling was
+        assumed (a user interface says "did you mean")."""
+        return self.score <= FUZZY
+
+    @property
     def matched_text(self) -> str | None:
         """The written form that matched, e.g. "กลางล่าง 1" for ``aliases[0]``; None when only
         the index explains the match."""

@@ -28,6 +28,10 @@ class SearchKind(Enum):
 class SearchHit:
     score: float
     matched: str = strawberry.field(description="The written form that matched best.")
+    guessed: bool = strawberry.field(
+        description="The text did not match this node's names as typed: a slip or another "
+        "spelling was assumed (show it as 'did you mean')."
+    )
     label: str
     node: Node
 
@@ -62,6 +66,6 @@ class SearchQueries:
 
         nodes = await asyncio.gather(*(node_of(h) for h in hits))
         return [
-            SearchHit(score=h.score, matched=h.matched, label=h.label, node=n)
+            SearchHit(score=h.score, matched=h.matched, guessed=h.guessed, label=h.label, node=n)
             for h, n in zip(hits, nodes, strict=True)
         ]

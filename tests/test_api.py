@@ -224,6 +224,17 @@ def test_contact_data_is_not_searchable(http: httpx.Client, demo: Dataset) -> No
     assert all(h["node"]["id"] != person.id for h in data(body)["search"])
 
 
+@pytest.mark.parametrize(("text", "guessed"), [("Kanchanaburi", False), ("Kanchanabury", True)])
+def test_a_guess_says_so(http: httpx.Client, text: str, guessed: bool) -> None:
+    """A hit found only by assuming a slip is marked, for a "did you mean"."""
+    body = gql(
+        http,
+        "query($t: String!) { search(text: $t, first: 1) { guessed node { id } } }",
+        {"t": text},
+    )
+    assert data(body)["search"] == [{"guessed": guessed, "node": {"id": "area:71"}}]
+
+
 # --- round trips ---------------------------------------------------------------------------------
 
 NESTED = """query($n: Int!) {

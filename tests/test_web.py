@@ -181,6 +181,18 @@ def test_the_app_serves_no_page_that_names_a_cdn(http: httpx.Client) -> None:
 # --- what a user does -----------------------------------------------------------------------------
 
 
+async def test_a_typo_in_the_search_box_says_did_you_mean(visit: Visit) -> None:
+    await visit.goto("/")
+    page = visit.page
+    await page.get_by_test_id("search").fill("Kanchanabury")
+    results = page.get_by_test_id("search-results")
+    await results.locator('button[data-id="area:71"]').wait_for()
+    assert "Did you mean" in await page.get_by_test_id("search-did-you-mean").inner_text()
+    await page.get_by_test_id("search").fill("Kanchanaburi")
+    await results.locator('button[data-id="area:71"]').wait_for()
+    await page.get_by_test_id("search-did-you-mean").wait_for(state="detached")
+
+
 async def test_search_for_a_province_opens_its_page_with_the_api_counts(
     visit: Visit, http: httpx.Client
 ) -> None:

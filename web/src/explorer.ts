@@ -123,7 +123,7 @@ const NAMES = `
   ... on Mechanism { nameTh nameEn }`;
 
 const SEARCH = `query Search($text: String!) {
-  search(text: $text, first: 15) { label score node { id synthetic ${NAMES} } } }`;
+  search(text: $text, first: 15) { label score guessed node { id synthetic ${NAMES} } } }`;
 
 const NODE = `query Node($id: ID!) {
   node(id: $id) { __typename id synthetic assumption sources { titleTh titleEn } ${NAMES}
@@ -292,7 +292,11 @@ function searchBox(
         }
         const groups = new Map<string, Json[]>();
         for (const h of hits) groups.set(h.label, [...(groups.get(h.label) ?? []), h]);
-        box.innerHTML = [...groups]
+        // Nothing matched as typed: every suggestion is a guess at a slip or another spelling.
+        const guess = hits.every((h) => h.guessed)
+          ? `<p class="muted" data-testid="${testid}-did-you-mean">${bi("ไม่พบตามที่พิมพ์ หมายถึง…", "Nothing as typed. Did you mean…")}</p>`
+          : "";
+        box.innerHTML = guess + [...groups]
           .map(
             ([kind, hs]) => `<div class="group"><h3>${term(TYPES, kind)}</h3>${hs
               .map(
