@@ -162,6 +162,7 @@ def load(
         ),
     ] = False,
     wipe_neo4j: Wipe = False,
+    keep: Keep = False,
 ) -> None:
     """Only the loading: the real data, then the national network into a fresh graph (through
     Cypher, or the embedded engine's batch importer with --importer), and the rollups."""
@@ -182,7 +183,7 @@ def load(
     result = _run(
         console, lambda: load_fresh(engine_settings(opts), scale, seed, None, bulk=importer)
     )
-    if engine == "embedded":
+    if engine == "embedded" and not keep:
         shutil.rmtree(opts.data_dir, ignore_errors=True)
     how = "importer" if result.bulk else "cypher"
     writes = result.elements / result.write_seconds if result.write_seconds else 0.0
@@ -203,11 +204,13 @@ def load(
     )
     console.print(text)
     out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"national-{engine}-scale-{scale:g}-{how}"
-    stem.with_suffix(".md").write_text(text, encoding="utf-8")
+    stem = f"national-{engine}-scale-{scale:g}-{how}"  # "0.1": no Path.with_suffix here
+    (out / f"{stem}.md").write_text(text, encoding="utf-8")
     payload = {"machine": machine, "load": asdict(result), "writes_per_second": writes}
-    stem.with_suffix(".json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    console.print(f"wrote {stem}.md and .json")
+    (out / f"{stem}.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    console.print(f"wrote {out / stem}.md and .json")
+    if engine == "embedded" and keep:
+        console.print(f"kept the graph in {opts.data_dir}")
 
 
 @app.command()
@@ -469,7 +472,8 @@ def search_scale(
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         context = (
             f"Measured {stamp}, commit {machine.get('commit')}, load average at start "
-            f"{load[0]:.2f}; {machine.get('cpu_model')}, {machine.get('logical_cpus')} logical CPUs."
+            f"{load[0]:.2f}; {machine.get('cpu_model')}, "
+            f"{machine.get('logical_cpus')} logical CPUs."
         )
         md = ss.markdown(engine, counts, measured, context)
         out.mkdir(parents=True, exist_ok=True)
