@@ -58,6 +58,8 @@ MAX_TYPO_SKELETON = 10
 MIN_SUFFIX_CLUSTERS = 2
 MIN_PREFIX = 3  # shorter search text is matched as whole terms only
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
+MAX_FUZZY_WORDS = 3  # a text of more words has no slip allowed word by word (lucene_query)
+MAX_LEFT_OUT_WORDS = 6  # ... but every word but one, up to this many words (each a conjunction)
 FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, never fuzzily
 FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
 
@@ -326,9 +328,13 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         return None
     clauses = []
     parts = []
+    # A slip in any word of a long text (an organization's whole name) would make the query a
+    # hundred terms, most of them common words ("community", "village"): a long text is asked
+    # for with one slip in the whole of its skeleton instead.
+    per_word = fuzzy and len(required) <= MAX_FUZZY_WORDS
     for w in required:
         alternatives = [lucene_term(w)]
-        if fuzzy and fuzzy_word(w):
+        if per_word and fuzzy_word(w):
             alternatives += skeleton_clauses(skeleton(w))
         parts.append(
             f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
@@ -342,6 +348,17 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         clauses.append(lucene_term(compact) + "*")
     elif compact:
         clauses.append(lucene_term(compact))
-    if fuzzy:
+    if fuzzy and per_word:
         clauses += skeleton_clauses(skeleton(" ".join(required)))
+    elif fuzzy:
+        # A long text: every word but one, for each word in turn (the one with the slip is
+        # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton
+        # (``skeleton_clauses``) would match every "... Community Welfare Fund".
+        terms = [lucene_term(w) for w in required]
+        if len(terms) <= MAX_LEFT_OUT_WORDS:
+            for i in range(len(terms)):
+                clauses.append("(" + " ".join(f"+{t}" for t in terms[:i] + terms[i + 1 :]) + ")")
+        sk = skeleton(" ".join(required))
+        if len(sk) >= MIN_SKELETON:
+            clauses.append(lucene_term(SKELETON_MARK + sk))
     return " OR ".join(clauses)

@@ -432,6 +432,16 @@ def test_a_slip_meets_the_name_in_a_typo_term(name: str, typos: list[str]) -> No
         assert met, typed
 
 
+def test_a_long_text_is_asked_for_with_every_word_but_one() -> None:
+    """A slip in one word of an organization's whole name: each word in turn left out, so the
+    other words keep the candidates few (a half of the skeleton would match every welfare fund)."""
+    fuzzy = text.lucene_query("Bang Phra Community Wlfare Fund", fuzzy=True)
+    assert fuzzy is not None
+    assert "(+phra +community +wlfare +fund)" in fuzzy
+    assert "(+bang +phra +community +fund)" in fuzzy
+    assert text.REVERSED_MARK not in fuzzy and text.TYPO_MARK not in fuzzy
+
+
 async def test_a_node_written_before_the_typo_terms_gets_them(kb: EngineUnderTest) -> None:
     """The migration that brought the typo terms writes the search text of older nodes again:
     a person whose stored search text lacks them is found with a slip once it has run."""
