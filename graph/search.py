@@ -45,7 +45,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -125,11 +125,13 @@ class SearchHit:
     # "short_name_en", "family_name_th" ...), "aliases[i]" for the i-th alias, or "search_text"
     # when only the full-text index explains the match. ``matched_text`` gives its value.
     matched: str
-    node: Any = field(repr=False)  # the node's read model (graph.read)
+    # The node's read model (graph.read); built for the hits a search returns only.
+    node: Any = field(repr=False)
     # How close the text is to the closest written form, letter by letter (0..1: one minus
     # the edits, a swap of neighbours counting one, over the longer length): orders hits of
     # the same score, so that "Thang Klagn" puts Thang Klang before Chang Klang.
     closeness: float = field(default=0.0, repr=False)
+    row: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # as stored
 
     @property
     def guessed(self) -> bool:
@@ -208,7 +210,7 @@ async def search(
     if not hits and within is not None:
         await require(graph, ("Area", within))  # nothing inside it, or no such area?
     hits.sort(key=_rank)
-    return hits[:limit]
+    return [replace(h, node=build_node(h.label, h.row)) for h in hits[:limit]]
 
 
 # --- names of areas held in memory, for typos --------------------------------------------------
@@ -457,7 +459,7 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
     if best < FUZZY:
         best, matched = max((best, matched), _similar(query, forms))
     closeness = max((_closeness(query.keys.compact, k.compact) for _, k in forms), default=0.0)
-    return SearchHit(str(row["id"]), label, best, matched, build_node(label, row), closeness)
+    return SearchHit(str(row["id"]), label, best, matched, None, closeness, row)
 
 
 def _closeness(text: str, form: str) -> float:
@@ -528,10 +530,10 @@ def _one_edit(a: str, b: str) -> bool:
 
 def _rank(hit: SearchHit) -> tuple[float, float, int, int, str]:
     if hit.label == "Area":
-        level = _LEVEL_RANK.get(hit.node.level.value, len(LEVEL_ORDER))
+        level = _LEVEL_RANK.get(str(hit.row.get("level")), len(LEVEL_ORDER))
     else:
         level = _NOT_AN_AREA
-    name = hit.node.name_th
+    name = hit.row.get("name_th")
     # Closeness orders only what did not match a form as typed (every word somewhere, a slip,
     # a similar name): an exact, prefix or contains tie is broken by level.
     closeness = round(hit.closeness, 3) if hit.score <= ALL_WORDS else 0.0
