@@ -393,3 +393,18 @@ def test_the_engines_importer_writes_the_same_national_network_as_cypher(
     assert len(with_importer) == len(with_cypher)
     differ = [(a, b) for a, b in zip(with_importer, with_cypher, strict=True) if a != b]
     assert not differ, differ[:3]
+
+
+async def test_search_latency_on_a_graph_as_it_stands(kb: EngineUnderTest) -> None:
+    """`kb bench search-scale`'s sampling and measuring, on the test graph: every kind of text,
+    texts found (a sampled name finds its node), and texts that match nothing finding nothing."""
+    from bench import search_scale as ss
+
+    kinds = await ss.sample(kb.graph, per_kind=5)
+    assert {"Area, Thai", "Person, Latin typo", "nothing matches"} <= set(kinds)
+    measured = {k.name: k for k in await ss.measure(kb.graph, kinds)}
+    assert measured["Area, Thai"].n == 5 and measured["Area, Thai"].top5 == 1.0
+    assert measured["nothing matches"].zero == 1.0
+    assert all(k.p95_ms >= k.p50_ms > 0 for k in measured.values())
+    md = ss.markdown(kb.name, {"Area": 1}, list(measured.values()), "test")
+    assert "| Area, Thai | 5 |" in md
