@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,9 @@ def create_app(
             rollups = await ensure_rollups(rt.graph, refresh=settings.refresh_stale_rollups)
             app.state.runtime = rt
             log.info("rollups: %s", rollups.describe())
-            settle()
+            # Off the start-up path (about 2 s: PyThaiNLP's dictionaries, one full collection):
+            # /health answers meanwhile, and a request that comes first loads what it needs.
+            threading.Thread(target=settle, name="kb-settle", daemon=True).start()
             log.info("serving on %s", rt.engine.describe())
             yield
 
