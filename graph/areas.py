@@ -51,11 +51,23 @@ async def counts(graph: Graph, ids: Sequence[str], *, live: bool = False) -> dic
     return {r.pop("key"): Counts.model_validate(r) for r in rows}
 
 
+def counted_rollups(areas: Sequence[Area]) -> list[Rollup] | None:
+    """The rollups of areas fetched with their counts, without a round trip; None when one of
+    them was not counted yet."""
+    found = [a.get_related("counts") for a in areas]
+    if any(c is None for c in found):
+        return None
+    return [Rollup.of(a, c) for a, c in zip(areas, found, strict=True)]
+
+
 async def rollups(graph: Graph, areas: Sequence[Area]) -> list[Rollup]:
     """The rollups of areas fetched with their counts; an area not counted yet (no refresh
     since it was written) is counted now."""
+    counted = counted_rollups(areas)
+    if counted is not None:
+        return counted
     uncounted = [a.id for a in areas if a.get_related("counts") is None]
-    live = await counts(graph, uncounted, live=True) if uncounted else {}
+    live = await counts(graph, uncounted, live=True)
     return [Rollup.of(a, a.get_related("counts") or live[a.id]) for a in areas]
 
 

@@ -40,8 +40,11 @@ class KBSchema(strawberry.Schema):
         try:
             # The engine gets the time left with every statement (graph.db.time_limit): on
             # Neo4j a statement cancelled here is stopped there too, at the latest by then.
+            # asyncio.timeout, not wait_for: the operation runs in this task instead of one more
+            # task of its own for every request.
             with time_limit(self.timeout):
-                result = await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout)
+                async with asyncio.timeout(self.timeout):
+                    result = await super().execute(*args, **kwargs)
         except TimeoutError:
             log.warning("GraphQL operation cancelled after %.1fs", self.timeout)
             error = GraphQLError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -67,6 +68,20 @@ def related(info: Info, node: Any, relation: RelationOf) -> Any:
 async def resolved(value: Any) -> Any:
     """A resolver's value, awaited when it is awaitable (a loader's future)."""
     return await value if inspect.isawaitable(value) else value
+
+
+def then(value: Any, step: Callable[[Any], Any]) -> Any:
+    """``step(value)``, now when ``value`` is at hand (a relation fetched with its node), else
+    (an awaitable) once it is loaded. A resolver written with it is plain where it can be: an
+    ``async`` resolver costs a coroutine and a trip through graphql-core's awaiting for every
+    object it is asked of, which for a relation fetched with its node is all cost."""
+    if not inspect.isawaitable(value):
+        return step(value)
+
+    async def later() -> Any:
+        return step(await value)
+
+    return later()
 
 
 async def lookup(info: Info, label: str, node_id: str) -> Any:

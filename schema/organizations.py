@@ -11,7 +11,7 @@ from strawberry.types import Info
 from graph import organizations as orgs
 from graph import read
 from graph.models import OrganizationKind, Role
-from schema.base import Connection, Node, lookup, related, resolved
+from schema.base import Connection, Node, lookup, related, then
 from schema.lists import Sort, page
 from schema.prefetch import follows
 
@@ -89,15 +89,15 @@ class Organization(Node):
         description="Members with their roles; only those valid on `validOn` when given.",
         metadata=follows(orgs.members, "Membership", via="person"),
     )
-    async def members(
+    def members(
         self,
         root: strawberry.Parent[read.Organization],
         info: Info,
         valid_on: dt.date | None = None,
         role: list[Role] | None = None,
     ) -> list[MembershipRef]:
-        found = await resolved(related(info, root, orgs.members))
-        return memberships_on(found, valid_on, role)  # type: ignore[return-value]
+        found = related(info, root, orgs.members)
+        return then(found, lambda found: memberships_on(found, valid_on, role))
 
     @strawberry.field(
         description="Partnerships it is a party to, with its role in each.",

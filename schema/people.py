@@ -18,7 +18,7 @@ from graph.registry import label_of
 # The onboarding view holds areas, partnerships, resources and meetings: their types must exist
 # before it is derived from its model.
 from schema.areas import Area
-from schema.base import Connection, Node, Sourced, lookup, related, resolved
+from schema.base import Connection, Node, Sourced, lookup, related, then
 from schema.context import ctx
 from schema.events import Attendance
 from schema.lists import Sort, page
@@ -76,15 +76,15 @@ class Person(Node):
         description="Memberships and roles; only those valid on `validOn` when given.",
         metadata=follows(people.memberships, "Membership", via="organization"),
     )
-    async def memberships(
+    def memberships(
         self,
         root: strawberry.Parent[read.Person],
         info: Info,
         valid_on: dt.date | None = None,
         role: list[Role] | None = None,
     ) -> list[MembershipRef]:
-        found = await resolved(related(info, root, people.memberships))
-        return memberships_on(found, valid_on, role)  # type: ignore[return-value]
+        found = related(info, root, people.memberships)
+        return then(found, lambda found: memberships_on(found, valid_on, role))
 
     @strawberry.field(
         description="Who mentors this person.",
