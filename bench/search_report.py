@@ -62,6 +62,9 @@ class Report:
         }
 
 
+# Asked first, untimed: caches, the JIT and each shape of statement a search sends (a typo too:
+# Neo4j plans a statement the first time it sees it, which took up to a second).
+WARM_UP = ("กาญจนบุรี", "Kanchanaburi", "qxzvwkj", "Kanchanabury", "กาญจนบรี")
 NOTHING = ["qxzvwkj", "ฬฬฬฮฮฮ", "zzqqxx yyww", "ฎฏฐฑฒ", "Xylophonequartz", "ญญญญญญญ"]
 
 
@@ -73,7 +76,7 @@ async def evaluate(
     async def ours(text: str) -> list[str]:
         return [h.id for h in await search(graph, text, limit=ev.K)]
 
-    for text in ("กาญจนบุรี", "Kanchanaburi", "qxzvwkj"):  # warm up caches and the JIT
+    for text in WARM_UP:
         await ours(text)
     outcomes = await ev.run(cases, ours)
     base: dict[str, ev.Figures] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.search_eval import _pct, _typos
-from bench.search_report import NOTHING
+from bench.search_report import NOTHING, WARM_UP
 from graph.db import Graph
 
 LABELS = ("Area", "Organization", "Person")
@@ -69,7 +69,7 @@ async def sample(graph: Graph, per_kind: int, seed: int = SEED) -> dict[str, lis
 async def measure(graph: Graph, kinds: dict[str, list[tuple[str, str]]]) -> list[Kind]:
     from graph.search import search
 
-    for text in ("กาญจนบุรี", "Kanchanaburi", "qxzvwkj"):  # warm up caches and the JIT
+    for text in WARM_UP:
         await search(graph, text)
     out = []
     for name, cases in kinds.items():
