@@ -9,12 +9,15 @@ How a search runs:
    (``graph.queries.search``): the engines' own relevance scores differ, so they are not used.
    Only when nothing matches as typed (a typo, another spelling): the areas whose names are
    closest to the text, from every area's names held in memory (a few thousand, compared with
-   rapidfuzz), and the other labels' indexes again, allowing a slip in the longer Latin words
-   ("Kanchanabury"): fuzzy terms are slow on the embedded engine.
+   rapidfuzz), and the other labels' indexes again, in one statement, allowing one slip in the
+   text's skeleton or in its longer Latin words ("Kanchanabury") through exact index terms
+   (``graph.text.skeleton_clauses``), or, for a text of more than three words, every word but
+   one.
 3. Every candidate is scored here, in Python, by how its written forms (names, aliases, short
    names, code) match the text, from the words the loader segmented each form into
    (``search_words``: no name is segmented again at search time); ties break by area level,
-   shorter name, then id. Both engines index the same tokens with the same analyzer, so they
+   shorter name, then id (among hits that did not match as typed, the closest name letter by
+   letter first). Both engines index the same tokens with the same analyzer, so they
    return the same candidates, and the ranking is a function of the candidates' properties
    only: the results are identical.
 
@@ -187,8 +190,8 @@ async def search(
         # Nothing as typed, or only loosely: a typo or another spelling. Areas: the names
         # closest to the text, from every area's names held here (_AreaNames). Then the
         # index again, allowing a slip in the longer Latin words ("Kanchanabury") and asking
-        # for the text's skeleton ("Teerapong", "กาญจนบรี"): fuzzy terms are what makes a
-        # search slow on the embedded engine, so only now.
+        # for the text's skeleton ("Teerapong", "กาญจนบรี"): more candidates to score, so
+        # only now.
         seen = {h.id: h for h in hits}
         ids, nearest = (
             _close_areas(await _area_names(graph), query) if "Area" in chosen else ([], 0.0)
