@@ -449,6 +449,7 @@ def search_scale(
         import time
 
         from bench.machine import describe_machine
+        from graph.queries.nodes import COUNT_NODES_BY_LABEL
         from graph.runtime import open_runtime
         from graph.settings import Settings
 
@@ -458,12 +459,8 @@ def search_scale(
             settings = Settings(_env_file=None)
         load = os.getloadavg()
         async with open_runtime(settings) as rt:
-            counts = {
-                label: (await rt.graph.read_one(f"MATCH (n:{label}) RETURN count(n) AS c") or {})[
-                    "c"
-                ]
-                for label in ss.LABELS
-            }
+            rows = await rt.graph.read(COUNT_NODES_BY_LABEL)  # what `kb status` counts
+            counts = {r["label"]: r["count"] for r in rows if r["label"] in ss.LABELS}
             with console.status("sampling names"):
                 kinds = await ss.sample(rt.graph, per_kind)
             with console.status("searching"):
