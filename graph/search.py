@@ -461,7 +461,12 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
         best, matched = _loose(query, forms)
     if best < FUZZY:
         best, matched = max((best, matched), _similar(query, forms))
-    closeness = max((_closeness(query.keys.compact, k.compact) for _, k in forms), default=0.0)
+    # Only what did not match a form as typed is ordered by it (_rank).
+    closeness = (
+        max((_closeness(query.keys.compact, k.compact) for _, k in forms), default=0.0)
+        if best <= ALL_WORDS
+        else 0.0
+    )
     return SearchHit(str(row["id"]), label, best, matched, None, closeness, row)
 
 
@@ -538,6 +543,7 @@ def _rank(hit: SearchHit) -> tuple[float, float, int, int, str]:
         level = _NOT_AN_AREA
     name = hit.row.get("name_th")
     # Closeness orders only what did not match a form as typed (every word somewhere, a slip,
-    # a similar name): an exact, prefix or contains tie is broken by level.
+    # a similar name; _score leaves it 0 above that): an exact, prefix or contains tie is
+    # broken by level.
     closeness = round(hit.closeness, 3) if hit.score <= ALL_WORDS else 0.0
     return (-hit.score, -closeness, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)

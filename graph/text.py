@@ -52,8 +52,9 @@ TYPO_MARK = "¤"  # index terms that are a skeleton with one letter left out (``
 REVERSED_MARK = "¦"  # a long skeleton written backwards (``typo_terms``)
 MIN_SKELETON = 3
 FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
-# ... and one longer than this only as it is: a whole long name (an organization's) typed with a
-# slip is rare, and its letter-left-out terms were most of what the typo terms added.
+# ... and one longer than this by its halves (``skeleton_clauses``): a whole long name (an
+# organization's) typed with a slip is rare, and its letter-left-out terms were most of what the
+# typo terms added.
 MAX_TYPO_SKELETON = 10
 MIN_SUFFIX_CLUSTERS = 2
 MIN_PREFIX = 3  # shorter search text is matched as whole terms only
@@ -330,7 +331,7 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     parts = []
     # A slip in any word of a long text (an organization's whole name) would make the query a
     # hundred terms, most of them common words ("community", "village"): a long text is asked
-    # for with one slip in the whole of its skeleton instead.
+    # for with every word but one instead (below).
     per_word = fuzzy and len(required) <= MAX_FUZZY_WORDS
     for w in required:
         alternatives = [lucene_term(w)]
