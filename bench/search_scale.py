@@ -22,8 +22,8 @@ from typing import Any
 from bench.search_eval import _pct, _typos
 from bench.search_report import NOTHING, WARM_UP
 from graph.db import Graph
+from graph.registry import SEARCH_LABELS as LABELS
 
-LABELS = ("Area", "Organization", "Person")
 SEED = 14
 _NAMES = {
     label: f"""
@@ -82,9 +82,7 @@ async def measure(graph: Graph, kinds: dict[str, list[tuple[str, str]]]) -> list
             top5 += any(h.id == expected for h in hits[:5])
         n = len(cases)
         if n:
-            out.append(
-                Kind(name, n, _pct(times, 50), _pct(times, 95), zero / n, top5 / n if n else 0)
-            )
+            out.append(Kind(name, n, _pct(times, 50), _pct(times, 95), zero / n, top5 / n))
     return out
 
 
