@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -19,6 +20,9 @@ from graph.areas import ensure_rollups
 from graph.memory import settle
 from graph.runtime import Runtime, open_runtime
 from graph.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from seeds.pipeline import PlanElsewhere
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,9 @@ class SeedOnStart:
     # Progress of the seed's steps (``kb serve`` draws a bar per step), and what to call after.
     progress: Callable[[str, str, int, int], None] | None = None
     finished: Callable[[], None] | None = None
+    # The seed's plan, being worked out in another process while the engine starts (kb serve
+    # on a data directory that holds no database yet); closed when the seed is done.
+    planned: PlanElsewhere | None = None
 
 
 def create_app(
@@ -47,13 +54,19 @@ def create_app(
             if seed_on_start is not None:
                 from seeds.pipeline import seed
 
-                result = await seed(
-                    rt.graph,
-                    demo=seed_on_start.demo,
-                    scale=seed_on_start.scale,
-                    skip_unchanged=True,
-                    progress=seed_on_start.progress,
-                )
+                try:
+                    result = await seed(
+                        rt.graph,
+                        demo=seed_on_start.demo,
+                        scale=seed_on_start.scale,
+                        skip_unchanged=True,
+                        progress=seed_on_start.progress,
+                        planned=seed_on_start.planned,
+                        engine=rt.engine,
+                    )
+                finally:
+                    if seed_on_start.planned is not None:
+                        seed_on_start.planned.close()
                 if seed_on_start.finished is not None:
                     seed_on_start.finished()
                 if result.skipped:

@@ -107,6 +107,7 @@ def seed(
                 random_seed=random_seed,
                 data_dir=data or DATA_DIR,
                 progress=tick,
+                engine=rt.engine,
             )
         table = Table(title=f"Seeded into {rt.engine.describe()}")
         table.add_column("dataset")
@@ -234,6 +235,16 @@ def serve(
     except PortInUse as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(1) from None
+    from graph.engine.embedded import holds_database
+
+    planned = None
+    if (seed or demo) and settings.engine_kind == "embedded" and not holds_database(settings):
+        # A first start: the seed will certainly be written, so its rows are planned in
+        # another process while this one imports the app and starts the engine.
+        from seeds.pipeline import PlanElsewhere
+
+        console.print("[dim]a first start: the seed is planned in another process[/dim]")
+        planned = PlanElsewhere(demo=demo, scale=scale)
     from api.app import SeedOnStart, create_app
 
     bar = _progress()
@@ -247,7 +258,7 @@ def serve(
         bar.update(tasks[dataset], completed=done, total=total, description=f"{dataset}: {step}")
 
     seed_opts = (
-        SeedOnStart(demo=demo, scale=scale, progress=tick, finished=bar.stop)
+        SeedOnStart(demo=demo, scale=scale, progress=tick, finished=bar.stop, planned=planned)
         if (seed or demo)
         else None
     )
