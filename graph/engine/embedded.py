@@ -216,9 +216,19 @@ class EmbeddedEngine(Engine):
         self._endpoint = None
 
     def run_admin(self, statement: str) -> None:
-        """Run one ArcadeDB SQL command through the server's HTTP API (loopback, root)."""
+        """Run one ArcadeDB SQL command: in this process when it owns the engine, else through
+        the server's HTTP API (loopback, root). A first start runs about forty (the migrations'
+        types, properties and indexes): 0.04-0.4 s each over HTTP."""
         if self._endpoint is None or self._http_port is None:
             raise EngineError("the embedded engine is not started")
+        if self.mode == "owner" and self._server is not None:
+            try:
+                self._server.get_database(self.database).command("sql", statement)
+            except Exception as exc:  # the engine's error, said in one line
+                raise EngineError(
+                    f"embedded engine refused {statement!r}: {_first_line(exc)}"
+                ) from None
+            return
         url = f"http://127.0.0.1:{self._http_port}/api/v1/command/{self.database}"
         try:
             resp = httpx.post(
