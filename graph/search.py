@@ -317,7 +317,15 @@ async def _hits(
     params: dict[str, Any] = {
         f"index_{label}": graph.dialect.fulltext_index_name(label) for label in labels
     }
-    params.update(lucene=lucene, token=f" {query.token} ", cap=cap, within=within, ids=ids or [])
+    params.update(
+        lucene=lucene,
+        token=f" {query.token} ",
+        compact=query.token,
+        common=list(query.common),
+        cap=cap,
+        within=within,
+        ids=ids or [],
+    )
     rows = await graph.read(statement, params)
     return [_score(r["label"], r["row"], r["words"], query) for r in rows]
 
@@ -383,6 +391,7 @@ class _Query:
     levels: frozenset[str]  # area levels named by its optional words (จังหวัด: province)
 
     skeleton: str  # the skeleton of the words that must match (graph.text.skeleton)
+    common: tuple[str, ...]  # its common words the index is not asked for (text.rare_words)
 
     @classmethod
     def parse(cls, text: str) -> _Query | None:
@@ -405,6 +414,7 @@ class _Query:
             roman,
             levels,
             thai.skeleton(" ".join(core)),
+            tuple(thai.rare_words(thai.required_words(text))[1]),
         )
 
 

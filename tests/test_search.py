@@ -433,13 +433,50 @@ def test_a_slip_meets_the_name_in_a_typo_term(name: str, typos: list[str]) -> No
 
 
 def test_a_long_text_is_asked_for_with_every_word_but_one() -> None:
-    """A slip in one word of an organization's whole name: each word in turn left out, so the
-    other words keep the candidates few (a half of the skeleton would match every welfare fund)."""
+    """A slip in one word of an organization's whole name: each of its rare words in turn left
+    out, so the other words keep the candidates few (a half of the skeleton would match every
+    welfare fund); the common words are checked on the candidates, not asked of the index."""
     fuzzy = text.lucene_query("Bang Phra Community Wlfare Fund", fuzzy=True)
     assert fuzzy is not None
-    assert "(+phra +community +wlfare +fund)" in fuzzy
-    assert "(+bang +phra +community +fund)" in fuzzy
+    assert "(+bang +phra +wlfare)" in fuzzy
+    assert "(+phra +wlfare)" in fuzzy and "(+bang +phra)" in fuzzy
+    assert "+community" not in fuzzy and "+fund" not in fuzzy
     assert text.REVERSED_MARK not in fuzzy and text.TYPO_MARK not in fuzzy
+    # With fewer than two other words, nothing is left out: "+ban" alone would ask for much.
+    assert text.rare_words(["ban", "pong", "community"]) == (["ban", "pong", "community"], [])
+    assert text.rare_words(["ban", "nong", "bua", "5"]) == (["nong", "bua", "5"], ["ban"])
+
+
+COUNCIL = "สภาองค์กรชุมชนตำบลวังมะนาว"
+
+
+async def test_common_words_are_checked_on_the_candidates(kb: EngineUnderTest) -> None:
+    """The index is asked for a text's rare words only (วัง, มะนาว); of the organizations that
+    have them, those with the common words too (สภา องค์กร ชุมชน) come first, before the cap,
+    and first in the ranking."""
+    from graph.queries import search as q
+
+    typed = "ชุมชน วังมะนาว สภา องค์กร"  # no name is this, as typed
+    asked, common = text.rare_words(text.required_words(typed))
+    assert asked == ["วัง", "มะนาว"] and sorted(common) == ["ชุมชน", "สภา", "องค์กร"]
+    lucene = text.lucene_query(typed, fuzzy=False)
+    assert lucene is not None and "+ชุมชน" not in lucene
+    params = {
+        "index_Organization": kb.graph.dialect.fulltext_index_name("Organization"),
+        "lucene": lucene,
+        "token": f" {''.join(typed.split())} ",
+        "compact": "".join(typed.split()),
+        "within": None,
+        "ids": [],
+    }
+    statement = q.candidates(("Organization",), False)
+    every = await kb.graph.read(statement, {**params, "common": [], "cap": 10})
+    assert len(every) >= 4  # the subdistrict's council, fund, savings group, municipality
+    assert every[0]["row"]["name_th"] != COUNCIL  # a shorter name comes first otherwise
+    first = await kb.graph.read(statement, {**params, "common": common, "cap": 1})
+    assert [r["row"]["name_th"] for r in first] == [COUNCIL]
+    hits = await search(kb.graph, typed, labels=["Organization"])
+    assert hits[0].row["name_th"] == COUNCIL
 
 
 async def test_a_node_written_before_the_typo_terms_gets_them(kb: EngineUnderTest) -> None:

@@ -7,12 +7,15 @@ follows the final ranking as far as Cypher can:
 
 1. ``exact``: 0 when ``$token`` (the normalized query, spaces removed) is one of the node's
    indexed terms (a whole name, a word, a code), else 1;
-2. for areas, the level: country, region, province group, province, district, subdistrict;
-3. the shorter Thai name, then the id.
+2. ``has_all``: 0 when the node has each of ``$common``, the text's common words that the
+   index was not asked for (``graph.text.rare_words``), else 1;
+3. for areas, the level: country, region, province group, province, district, subdistrict;
+4. the shorter Thai name, then the id.
 
 Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
 ``$lucene`` (from ``graph.text.lucene_query``), ``$token`` (the query as one term, padded with a
-space on each side), ``$cap`` and, within an area, ``$within`` (an area id). The labels asked for
+space on each side), ``$compact`` (the same unpadded), ``$common`` (a list, often empty),
+``$cap`` and, within an area, ``$within`` (an area id). The labels asked for
 are searched in one statement, one branch per label, each returning the node's projection and
 the words its forms were segmented into (``search_words``) for the ranking.
 
@@ -29,6 +32,12 @@ from graph.queries.projection import node_map
 from graph.registry import SEARCH_LABELS
 
 _EXACT = "CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END"
+# Whether the node has every common word of the text (graph.text.rare_words) that the index was
+# not asked for: those that have come first, so that the cap never leaves them out.
+_HAS_ALL = (
+    "CASE WHEN all(w IN $common WHERE (' ' + node.search_text + ' ') CONTAINS (' ' + w + ' ')) "
+    "THEN 0 ELSE 1 END"
+)
 _DEPTH = """CASE node.level
        WHEN 'country' THEN 0 WHEN 'region' THEN 1 WHEN 'province_group' THEN 2
        WHEN 'province' THEN 3 WHEN 'district' THEN 4 WHEN 'subdistrict' THEN 5
@@ -42,20 +51,26 @@ _WITHIN = {
 }
 
 
-def _branch(label: str, within: bool) -> str:
+# A first look keeps, of the candidates that lack one of the common words, only those whose
+# index terms start with the whole text (the query's prefix clause): it finds what the same
+# query with every word required did.
+_AS_ASKED = "WHERE has_all = 0 OR (' ' + node.search_text) CONTAINS (' ' + $compact)"
+
+
+def _branch(label: str, within: bool, first_look: bool = True) -> str:
     lines = []
     if within:
         lines.append("MATCH (w:Area {id: $within})")
     lines.append(f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene) YIELD node")
     if within:
         lines += [_WITHIN[label], "WITH DISTINCT node"]
-    if label == "Area":
-        lines += [
-            f"WITH node, {_EXACT} AS exact, {_DEPTH} AS depth",
-            "ORDER BY exact, depth, size(node.name_th), node.id",
-        ]
-    else:
-        lines += [f"WITH node, {_EXACT} AS exact", "ORDER BY exact, size(node.name_th), node.id"]
+    keys = "node, exact, has_all" + (", depth" if label == "Area" else "")
+    depth = f", {_DEPTH} AS depth" if label == "Area" else ""
+    lines.append(f"WITH node, {_EXACT} AS exact, {_HAS_ALL} AS has_all{depth}")
+    if first_look:
+        lines += [_AS_ASKED, f"WITH {keys}"]
+    order = "exact, has_all, depth" if label == "Area" else "exact, has_all"
+    lines.append(f"ORDER BY {order}, size(node.name_th), node.id")
     lines += [
         "LIMIT $cap",
         f"RETURN '{label}' AS label, {node_map(label, 'node')} AS row, node.search_words AS words",
@@ -98,7 +113,7 @@ def second_look(labels: tuple[str, ...], within: bool, area_ids: bool) -> str:
     ``$ids`` whose names came closest in memory (with ``area_ids``), and the candidates of
     ``labels`` for the typo-tolerant query."""
     branches = [_areas_by_id(within)] if area_ids else []
-    branches += [_branch(label, within) for label in labels]
+    branches += [_branch(label, within, first_look=False) for label in labels]
     if not branches:
         raise ValueError("a second look at nothing")
     return "\nUNION ALL\n".join(branches)
