@@ -22,6 +22,7 @@ from typing import Any
 from bench.search_eval import _pct, _typos
 from bench.search_report import NOTHING, WARM_UP
 from graph.db import Graph
+from graph.memory import settle
 from graph.registry import SEARCH_LABELS as LABELS
 
 SEED = 14
@@ -71,6 +72,7 @@ async def measure(graph: Graph, kinds: dict[str, list[tuple[str, str]]]) -> list
 
     for text in WARM_UP:
         await search(graph, text)
+    settle()  # as the API does once it has started (graph.memory)
     out = []
     for name, cases in kinds.items():
         times, zero, top5 = [], 0, 0

@@ -65,6 +65,10 @@ MAX_LIMIT = 1000
 # Candidates fetched per label. The cap's order follows the final ranking (exact term first,
 # larger areas first, shorter names first), so a larger cap rarely changes the top results.
 CANDIDATE_CAP = 200
+# A code ("10", "7101") is asked for as itself and as a prefix of the codes under it: Bangkok's
+# "10" has some 230 areas under it, which the Cypher order (the code itself, then the larger
+# areas) ranks as the final ranking does. Fewer are fetched and scored.
+CODE_CAP = 20
 
 EXACT = 1.0
 EXACT_BUT_OPTIONAL = 0.95
@@ -176,7 +180,7 @@ async def search(
     query = _Query.parse(text)
     if query is None:
         return []
-    cap = max(CANDIDATE_CAP, 2 * limit)
+    cap = max(CODE_CAP if query.code else CANDIDATE_CAP, 2 * limit)
     hits = await _hits(
         graph,
         q.candidates(tuple(chosen), within is not None),
@@ -392,6 +396,7 @@ class _Query:
 
     skeleton: str  # the skeleton of the words that must match (graph.text.skeleton)
     common: tuple[str, ...]  # its common words the index is not asked for (text.rare_words)
+    code: bool  # every word it must match is a number: an area's code, or part of one
 
     @classmethod
     def parse(cls, text: str) -> _Query | None:
@@ -415,6 +420,7 @@ class _Query:
             levels,
             thai.skeleton(" ".join(core)),
             tuple(thai.rare_words(thai.required_words(text))[1]),
+            all(w.isdigit() for w in core),
         )
 
 
