@@ -45,6 +45,8 @@ explain; from best to worst:
 
 from __future__ import annotations
 
+import bisect
+import math
 import time
 import weakref
 from collections.abc import Iterator, Sequence
@@ -240,6 +242,10 @@ class _AreaNames:
     keys: list[str]  # a form's words without the optional ones, run together
     owners: list[str]  # the area each key belongs to
     read_at: float
+    # Each key's script (Thai or not) and length, in the order of ``keys``, which are sorted
+    # by them: a text is compared only with the keys of its script whose length allows the
+    # cutoff (``_close_areas``).
+    shapes: list[tuple[bool, int]] = field(default_factory=list)
 
 
 _AREA_NAMES: weakref.WeakKeyDictionary[Graph, _AreaNames] = weakref.WeakKeyDictionary()
@@ -264,9 +270,19 @@ async def _area_names(graph: Graph) -> _AreaNames:
             if len(core) >= 2:
                 keys.append(core)
                 owners.append(str(row["id"]))
-    names = _AreaNames(keys, owners, read_at)
+    order = sorted(range(len(keys)), key=lambda i: (_shape(keys[i]), keys[i]))
+    names = _AreaNames(
+        [keys[i] for i in order],
+        [owners[i] for i in order],
+        read_at,
+        [_shape(keys[i]) for i in order],
+    )
     _AREA_NAMES[graph] = names
     return names
+
+
+def _shape(key: str) -> tuple[bool, int]:
+    return thai.has_thai(key), len(key)
 
 
 def _close_areas(names: _AreaNames, query: _Query) -> tuple[list[str], float]:
@@ -277,14 +293,22 @@ def _close_areas(names: _AreaNames, query: _Query) -> tuple[list[str], float]:
     text = "".join(query.words)
     if len(text) < 2:
         return [], 0.0
+    # fuzz.ratio is 2 x (letters in common) / (both lengths) x 100: a key shorter than c/(2-c)
+    # of the text, or longer than (2-c)/c of it, cannot reach the cutoff c; nor can a key in
+    # another script. The rest is a contiguous run of the sorted keys.
+    c = AREA_MATCH_CUTOFF / 100
+    script = thai.has_thai(text)
+    lo = bisect.bisect_left(names.shapes, (script, math.ceil(len(text) * c / (2 - c))))
+    hi = bisect.bisect_right(names.shapes, (script, math.floor(len(text) * (2 - c) / c)))
     close = process.extract(
         text,
-        names.keys,
+        names.keys[lo:hi],
         scorer=fuzz.ratio,
         score_cutoff=AREA_MATCH_CUTOFF,
         limit=4 * AREA_MATCH_CANDIDATES,
     )
-    ids = list(dict.fromkeys(names.owners[i] for _, _, i in close))[:AREA_MATCH_CANDIDATES]
+    ids = list(dict.fromkeys(names.owners[lo + i] for _, _, i in close))
+    ids = ids[:AREA_MATCH_CANDIDATES]
     return ids, max((score for _, score, _ in close), default=0.0)
 
 
