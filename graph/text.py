@@ -187,7 +187,7 @@ def typo_terms(skeletons: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def skeleton_clauses(sk: str) -> tuple[str, ...]:
+def skeleton_clauses(sk: str, fuzzy_from: int = FUZZY_SKELETON) -> tuple[str, ...]:
     """Lucene clauses for the names whose skeleton is at most one edit from ``sk``, all of them
     exact or prefix terms (``typo_terms`` is the other half): ``sk`` itself, as a skeleton and
     with a letter left out of a longer one; itself with each letter left out, as a skeleton (a
@@ -197,7 +197,7 @@ def skeleton_clauses(sk: str) -> tuple[str, ...]:
     if len(sk) < MIN_SKELETON:
         return ()
     out = [SKELETON_MARK + sk]
-    if FUZZY_SKELETON <= len(sk) <= MAX_TYPO_SKELETON:
+    if max(fuzzy_from, FUZZY_SKELETON) <= len(sk) <= MAX_TYPO_SKELETON:
         out.append(TYPO_MARK + sk)
         for d in _deletions(sk):
             out += [SKELETON_MARK + d, TYPO_MARK + d]
@@ -382,7 +382,12 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     elif compact:
         clauses.append(lucene_term(compact))
     if fuzzy and per_word:
-        clauses += skeleton_clauses(skeleton(" ".join(required)))
+        # The whole text's skeleton, for words run together or split apart. With one edit, a
+        # short one of several typed words ("Ban Khuna": bnkn) leaves three letters that one
+        # person in six shares at national scale; it is asked for as it is.
+        whole = skeleton(" ".join(required))
+        typed = [t for t in normalize(query).split() if t not in OPTIONAL_WORDS]
+        clauses += skeleton_clauses(whole, FUZZY_SKELETON if len(typed) <= 1 else 5)
     elif fuzzy:
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton

@@ -447,6 +447,20 @@ def test_a_long_text_is_asked_for_with_every_word_but_one() -> None:
     assert text.rare_words(["ban", "nong", "bua", "5"]) == (["nong", "bua", "5"], ["ban"])
 
 
+def test_a_short_skeleton_of_several_words_is_asked_for_as_it_is() -> None:
+    """With a letter left out, the four-letter skeleton of "Ban Khuna" (bnkn) is three letters
+    that one person in six shared at national scale: it is asked for as it is. One typed word
+    keeps its one-edit clauses (a given name typed with a slip)."""
+    several = text.lucene_query("Ban Khuna", fuzzy=True)
+    assert several is not None
+    assert f"{text.SKELETON_MARK}bnkn" in several and text.TYPO_MARK not in several
+    one = text.lucene_query("Teerapong", fuzzy=True)
+    assert one is not None and f"{text.TYPO_MARK}trpn" in one
+    # A longer skeleton of several words keeps them: five letters left four.
+    longer = text.lucene_query("Piya Puangsamle", fuzzy=True)
+    assert longer is not None and f"{text.TYPO_MARK}pypnsml" in longer
+
+
 COUNCIL = "สภาองค์กรชุมชนตำบลวังมะนาว"
 
 
