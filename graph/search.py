@@ -71,6 +71,9 @@ CANDIDATE_CAP = 200
 # "10" has some 230 areas under it, which the Cypher order (the code itself, then the larger
 # areas) ranks as the final ranking does. Fewer are fetched and scored.
 CODE_CAP = 20
+# Candidates of a second look (typos, other spellings) per label: ordered by the index's own
+# score after exactness (graph.queries.search), the closest come first.
+SECOND_LOOK_CAP = 50
 
 EXACT = 1.0
 EXACT_BUT_OPTIONAL = 0.95
@@ -209,8 +212,9 @@ async def search(
         found = []
         if ids or fuzzy:
             statement = q.second_look(tuple(fuzzy), within is not None, bool(ids))
+            second_cap = max(SECOND_LOOK_CAP, 2 * limit)
             found = await _hits(
-                graph, statement, fuzzy, query, query.lucene_fuzzy, cap, within, ids
+                graph, statement, fuzzy, query, query.lucene_fuzzy, second_cap, within, ids
             )
         for h in found:
             if h.id not in seen or h.score > seen[h.id].score:

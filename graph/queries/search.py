@@ -35,7 +35,7 @@ _EXACT = "CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1
 # Whether the node has every common word of the text (graph.text.rare_words) that the index was
 # not asked for: those that have come first, so that the cap never leaves them out.
 _HAS_ALL = (
-    "CASE WHEN all(w IN $common WHERE (' ' + node.search_text + ' ') CONTAINS (' ' + w + ' ')) "
+    "CASE WHEN all(cw IN $common WHERE (' ' + node.search_text + ' ') CONTAINS (' ' + cw + ' ')) "
     "THEN 0 ELSE 1 END"
 )
 _DEPTH = """CASE node.level
@@ -61,15 +61,21 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     lines = []
     if within:
         lines.append("MATCH (w:Area {id: $within})")
-    lines.append(f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene) YIELD node")
+    # A second look (typos) orders by the index's own score, after exactness: a name that
+    # meets more of the text's clauses (both words' skeletons, and the whole name's) is closer
+    # to it than one that meets a single three-letter skeleton.
+    scored = "" if first_look else ", score"
+    lines.append(f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene) YIELD node{scored}")
     if within:
-        lines += [_WITHIN[label], "WITH DISTINCT node"]
+        lines += [_WITHIN[label], f"WITH DISTINCT node{scored}"]
     keys = "node, exact, has_all" + (", depth" if label == "Area" else "")
     depth = f", {_DEPTH} AS depth" if label == "Area" else ""
-    lines.append(f"WITH node, {_EXACT} AS exact, {_HAS_ALL} AS has_all{depth}")
+    lines.append(f"WITH node{scored}, {_EXACT} AS exact, {_HAS_ALL} AS has_all{depth}")
     if first_look:
         lines += [_AS_ASKED, f"WITH {keys}"]
     order = "exact, has_all, depth" if label == "Area" else "exact, has_all"
+    if not first_look:
+        order += ", score DESC"
     lines.append(f"ORDER BY {order}, size(node.name_th), node.id")
     lines += [
         "LIMIT $cap",
