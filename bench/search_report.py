@@ -62,27 +62,33 @@ class Report:
         }
 
 
-# Asked first, untimed: caches, the JIT and each shape of statement a search sends (a typo too:
-# Neo4j plans a statement the first time it sees it, which took up to a second). Then what
-# start-up built is frozen out of the Python collector's reach, as the API does (graph.memory):
-# without it, full collections over ~480,000 objects took 100-180 ms each, 24 times in 600
-# searches on the demo data.
 WARM_UP = ("กาญจนบุรี", "Kanchanaburi", "qxzvwkj", "Kanchanabury", "กาญจนบรี")
 NOTHING = ["qxzvwkj", "ฬฬฬฮฮฮ", "zzqqxx yyww", "ฎฏฐฑฒ", "Xylophonequartz", "ญญญญญญญ"]
+
+
+async def warm_up(graph: Graph) -> None:
+    """Before timing: the caches, the JIT and each shape of statement a search sends (a typo
+    too: Neo4j plans a statement the first time it sees it, which took up to a second); then
+    what start-up built is frozen out of the Python collector's reach, as the API does
+    (graph.memory): without it, full collections over ~480,000 objects took 100-180 ms each, 24
+    times in 600 searches on the demo data."""
+    from graph.memory import settle
+    from graph.search import search
+
+    for text in WARM_UP:
+        await search(graph, text)
+    settle()
 
 
 async def evaluate(
     graph: Graph, cases: list[ev.Case], engine: str, *, with_baseline: bool = True
 ) -> Report:
-    from graph.memory import settle
     from graph.search import search
 
     async def ours(text: str) -> list[str]:
         return [h.id for h in await search(graph, text, limit=ev.K)]
 
-    for text in WARM_UP:
-        await ours(text)
-    settle()  # as the API does once it has started (graph.memory)
+    await warm_up(graph)
     outcomes = await ev.run(cases, ours)
     base: dict[str, ev.Figures] = {}
     if with_baseline:

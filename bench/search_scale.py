@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.search_eval import _pct, _typos
-from bench.search_report import NOTHING, WARM_UP
+from bench.search_report import NOTHING, warm_up
 from graph.db import Graph
-from graph.memory import settle
 from graph.registry import SEARCH_LABELS as LABELS
 
 SEED = 14
@@ -70,9 +69,7 @@ async def sample(graph: Graph, per_kind: int, seed: int = SEED) -> dict[str, lis
 async def measure(graph: Graph, kinds: dict[str, list[tuple[str, str]]]) -> list[Kind]:
     from graph.search import search
 
-    for text in WARM_UP:
-        await search(graph, text)
-    settle()  # as the API does once it has started (graph.memory)
+    await warm_up(graph)
     out = []
     for name, cases in kinds.items():
         times, zero, top5 = [], 0, 0

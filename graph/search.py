@@ -249,7 +249,7 @@ class _AreaNames:
     # Each key's script (Thai or not) and length, in the order of ``keys``, which are sorted
     # by them: a text is compared only with the keys of its script whose length allows the
     # cutoff (``_close_areas``).
-    shapes: list[tuple[bool, int]] = field(default_factory=list)
+    shapes: list[tuple[bool, int]]
 
 
 _AREA_NAMES: weakref.WeakKeyDictionary[Graph, _AreaNames] = weakref.WeakKeyDictionary()
@@ -274,12 +274,12 @@ async def _area_names(graph: Graph) -> _AreaNames:
             if len(core) >= 2:
                 keys.append(core)
                 owners.append(str(row["id"]))
-    order = sorted(range(len(keys)), key=lambda i: (_shape(keys[i]), keys[i]))
+    ordered = sorted((_shape(key), key, owner) for key, owner in zip(keys, owners, strict=True))
     names = _AreaNames(
-        [keys[i] for i in order],
-        [owners[i] for i in order],
+        [key for _, key, _ in ordered],
+        [owner for _, _, owner in ordered],
         read_at,
-        [_shape(keys[i]) for i in order],
+        [shape for shape, _, _ in ordered],
     )
     _AREA_NAMES[graph] = names
     return names

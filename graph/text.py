@@ -65,6 +65,9 @@ TYPO_MARK = "¤"  # index terms that are a skeleton with one letter left out (``
 REVERSED_MARK = "¦"  # a long skeleton written backwards (``typo_terms``)
 MIN_SKELETON = 3
 FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
+# ... when it is the skeleton of one typed word; of several, one edit of a four-letter one
+# leaves three letters that too many names share (lucene_query).
+FUZZY_SKELETON_OF_WORDS = 5
 # ... and one longer than this by its halves (``skeleton_clauses``): a whole long name (an
 # organization's) typed with a slip is rare, and its letter-left-out terms were most of what the
 # typo terms added.
@@ -387,7 +390,9 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         # person in six shares at national scale; it is asked for as it is.
         whole = skeleton(" ".join(required))
         typed = [t for t in normalize(query).split() if t not in OPTIONAL_WORDS]
-        clauses += skeleton_clauses(whole, FUZZY_SKELETON if len(typed) <= 1 else 5)
+        clauses += skeleton_clauses(
+            whole, FUZZY_SKELETON if len(typed) <= 1 else FUZZY_SKELETON_OF_WORDS
+        )
     elif fuzzy:
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton
