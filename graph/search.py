@@ -74,6 +74,8 @@ CODE_CAP = 20
 # Candidates of a second look (typos, other spellings) per label: ordered by the index's own
 # score after exactness (graph.queries.search), the closest come first.
 SECOND_LOOK_CAP = 50
+# ... taken from the best this many of the index's matches by its score (outside an area).
+SECOND_LOOK_INDEX_CAP = 500
 
 EXACT = 1.0
 EXACT_BUT_OPTIONAL = 0.95
@@ -355,6 +357,7 @@ async def _hits(
         compact=query.token,
         common=list(query.common),
         cap=cap,
+        index_cap=max(SECOND_LOOK_INDEX_CAP, cap),
         within=within,
         ids=ids or [],
     )

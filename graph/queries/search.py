@@ -1,9 +1,10 @@
 """Search: candidates from each label's full-text index, in an order both engines agree on.
 
-The engines score full-text hits differently, so no statement here orders by that score.
-Hits are ordered by stored properties only, then capped at ``$cap``; ``graph.search`` ranks
-what comes back with its own scoring. The order decides which hits survive the cap, so it
-follows the final ranking as far as Cypher can:
+The engines score full-text hits differently, so a first look (the text as typed) orders by
+stored properties only, then caps at ``$cap``; a second look (typos) orders by the index's
+score only after them (below). ``graph.search`` ranks what comes back with its own scoring.
+The order decides which hits survive the cap, so it follows the final ranking as far as
+Cypher can:
 
 1. ``exact``: 0 when ``$token`` (the normalized query, spaces removed) is one of the node's
    indexed terms (a whole name, a word, a code), else 1;
@@ -15,7 +16,8 @@ follows the final ranking as far as Cypher can:
 Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
 ``$lucene`` (from ``graph.text.lucene_query``), ``$token`` (the query as one term, padded with a
 space on each side), ``$compact`` (the same unpadded), ``$common`` (a list, often empty),
-``$cap`` and, within an area, ``$within`` (an area id). The labels asked for
+``$cap``, ``$index_cap`` (a second look's matches taken from the index, by its score) and,
+within an area, ``$within`` (an area id). The labels asked for
 are searched in one statement, one branch per label, each returning the node's projection and
 the words its forms were segmented into (``search_words``) for the ranking.
 
@@ -65,7 +67,14 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     # meets more of the text's clauses (both words' skeletons, and the whole name's) is closer
     # to it than one that meets a single three-letter skeleton.
     scored = "" if first_look else ", score"
-    lines.append(f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene) YIELD node{scored}")
+    # Outside an area, a second look takes only the index's best $index_cap by its score
+    # (both engines' `limit` option): a typo's skeletons match tens of thousands of people at
+    # national scale, and each would otherwise be read to be ordered. Within an area the
+    # best of the whole country may all lie outside it, so every match is kept there.
+    options = ", {limit: $index_cap}" if not (first_look or within) else ""
+    lines.append(
+        f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene{options}) YIELD node{scored}"
+    )
     if within:
         lines += [_WITHIN[label], f"WITH DISTINCT node{scored}"]
     keys = "node, exact, has_all" + (", depth" if label == "Area" else "")
