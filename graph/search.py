@@ -348,6 +348,20 @@ async def _hits(
     within: str | None,
     ids: list[str] | None = None,
 ) -> list[SearchHit]:
+    rows = await graph.read(statement, _params(graph, labels, query, lucene, cap, within, ids))
+    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
+
+
+def _params(
+    graph: Graph,
+    labels: Sequence[str],
+    query: _Query,
+    lucene: str | None,
+    cap: int,
+    within: str | None,
+    ids: list[str] | None = None,
+) -> dict[str, Any]:
+    """The parameters of a candidates or second-look statement (graph.queries.search)."""
     params: dict[str, Any] = {
         f"index_{label}": graph.dialect.fulltext_index_name(label) for label in labels
     }
@@ -361,8 +375,7 @@ async def _hits(
         within=within,
         ids=ids or [],
     )
-    rows = await graph.read(statement, params)
-    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
+    return params
 
 
 # --- scoring -------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ codes, short and long forms of a name; filters; the same ranked results on every
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from graph import text
@@ -176,24 +178,20 @@ async def test_a_second_look_takes_only_the_index_best_matches(kb: EngineUnderTe
     """Outside an area, a typo's statement asks the index for its best ``$index_cap`` matches
     per label (the engine's own `limit` option), not every match; both engines honour it."""
     from graph.queries import search as q
-    from graph.search import _Query
+    from graph.search import _params, _Query
 
     query = _Query.parse("Kanchanabury")
     assert query is not None and query.lucene_fuzzy is not None
     labels = ("Area", "Organization", "Person")
-    params = {f"index_{label}": kb.graph.dialect.fulltext_index_name(label) for label in labels}
-    params.update(lucene=query.lucene_fuzzy, token=f" {query.token} ", compact=query.token)
-    params.update(common=[], cap=50, within=None, ids=[])
+    params = _params(kb.graph, labels, query, query.lucene_fuzzy, cap=50, within=None)
     statement = q.second_look(labels, False, False)
 
-    def per_label(rows: list[dict]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in rows:
-            out[r["label"]] = out.get(r["label"], 0) + 1
-        return out
+    async def per_label(index_cap: int) -> Counter[str]:
+        rows = await kb.graph.read(statement, {**params, "index_cap": index_cap})
+        return Counter(r["label"] for r in rows)
 
-    every = per_label(await kb.graph.read(statement, {**params, "index_cap": 500}))
-    best = per_label(await kb.graph.read(statement, {**params, "index_cap": 1}))
+    every = await per_label(500)
+    best = await per_label(1)
     assert max(every.values()) > 1, every
     assert best and all(n == 1 for n in best.values()), best
     assert set(best) == set(every)
