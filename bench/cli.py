@@ -123,11 +123,25 @@ def run(
     provinces: Annotated[
         str | None, typer.Option(help="Only these province codes, comma-separated (71,72).")
     ] = None,
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            help="Measure this kept embedded graph as it stands instead of loading one (a data "
+            "directory kept by `kb bench load --keep` or `run --keep`, loaded at --scale and "
+            "--seed); nothing is loaded and it is left in place."
+        ),
+    ] = None,
 ) -> None:
     """Load one scale into a fresh graph and measure every question, concurrency and memory."""
     from bench.run import Options
 
     console = _console()
+    if graph is not None and (engine != "embedded" or not (graph / "arcadedb").is_dir()):
+        raise typer.BadParameter(
+            f"{graph} is not a kept embedded graph (no arcadedb folder in it); --graph takes "
+            "the data directory of one, with --engine embedded",
+            param_hint="--graph",
+        )
     _check_engine(engine, wipe_neo4j, console)
     only = sorted({p.strip() for p in provinces.split(",") if p.strip()}) if provinces else []
     opts = Options(
@@ -143,6 +157,7 @@ def run(
         heap,
         keep,
         provinces=tuple(only) or None,
+        graph=graph.resolve() if graph else None,
     )
     _one_run(opts, console)
 
@@ -202,6 +217,11 @@ def load(
         f"{' (overlapped with generating the next chunk)' if result.bulk else ''}\n"
         f"- area rollups recounted once at the end: {result.rollup_seconds:.1f} s\n"
     )
+    if result.index_seconds:
+        text += (
+            f"- the full-text indexes built once after the importer's writing (part of the wall "
+            f"time above): {result.index_seconds:.1f} s\n"
+        )
     console.print(text)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"national-{engine}-scale-{scale:g}-{how}"  # "0.1": no Path.with_suffix here

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.concurrency import ConcurrencyResult
+from bench.floor import Floors
 from bench.latency import QuestionResult
 from bench.loading import LoadResult
 from bench.questions import RATIO_TARGET
@@ -43,6 +44,7 @@ class RunResult:
     questions: list[QuestionResult] = field(default_factory=list)
     concurrency: ConcurrencyResult | None = None
     memory: Memory | None = None
+    floors: Floors | None = None
 
     @property
     def stem(self) -> str:
@@ -126,6 +128,14 @@ def targets(result: RunResult) -> list[dict[str, Any]]:
 
 def to_json(result: RunResult) -> dict[str, Any]:
     data = _plain(result)
+    if result.floors is not None:
+        floors = result.floors
+        data["floors"]["least_ratio"] = {
+            q.name: floors.least_ratio(q.raw.p50) for q in result.questions
+        }
+        data["floors"]["least_ratio_api"] = {
+            q.name: floors.least_ratio(q.raw.p50, api=True) for q in result.questions
+        }
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "run",
@@ -172,6 +182,9 @@ def _load_lines(result: RunResult) -> list[str]:
     ]
     load = result.load
     if load is None:
+        kept = result.options.get("graph")
+        if kept:
+            lines.append(f"- not loaded by this run: a kept graph measured as it stands ({kept})")
         return lines
     lines += [
         f"- real seed data: {load.seed_elements:,} elements in {load.seed_seconds:.1f} s",
@@ -186,6 +199,11 @@ def _load_lines(result: RunResult) -> list[str]:
             f" ({load.elements / load.write_seconds:,.0f} elements/s, overlapped with generating "
             "the next chunk)"
             if load.bulk and load.write_seconds
+            else ""
+        )
+        + (
+            f"; the full-text indexes built once at the end in {load.index_seconds:.1f} s"
+            if load.index_seconds
             else ""
         )
         + "; area rollups recounted "
@@ -218,6 +236,40 @@ def question_row(q: QuestionResult) -> str:
         f"| {ms(q.graphql.p99)} | {ms(q.raw.p50)} | {ms(q.raw.p95)} | {ms(q.raw.p99)} "
         f"| {ratio} | {trips} | < {q.p95_target_ms:g} | {met} |"
     )
+
+
+def _floor_lines(result: RunResult) -> list[str]:
+    f = result.floors
+    if f is None:
+        return []
+    lines = [
+        "## The floor of a request over HTTP",
+        "",
+        f"Medians of {f.samples} POSTs of `{{ __typename }}` one after the other, over one "
+        "persistent connection from this process, just before the questions: a bare ASGI app "
+        f"under uvicorn (HTTP alone, no API) **{f.http_ms:.2f} ms**; this API "
+        f"**{f.api_ms:.2f} ms**. A question's least ratio is the ratio it would have if the "
+        "API added nothing to its statements but HTTP: (raw p50 + bare HTTP p50) ÷ raw p50; "
+        "beside it, the same with this API's floor instead (nothing for the answer's fields). "
+        f"Where it is above {RATIO_TARGET:g}, no API served over HTTP meets the ratio target for "
+        "that question on this machine (bench/floor.py).",
+        "",
+        "| question | raw p50 | GraphQL ÷ raw p50 | least ratio (HTTP alone) "
+        f"| least ratio (this API's floor) | ≤ {RATIO_TARGET:g} reachable over HTTP |",
+        "|---|--:|--:|--:|--:|---|",
+    ]
+
+    def shown(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    for q in result.questions:
+        least = f.least_ratio(q.raw.p50)
+        reachable = "–" if least is None else yes_no(least <= RATIO_TARGET)
+        lines.append(
+            f"| {q.title} | {ms(q.raw.p50)} | {shown(q.ratio_p50)} | {shown(least)} "
+            f"| {shown(f.least_ratio(q.raw.p50, api=True))} | {reachable} |"
+        )
+    return [*lines, ""]
 
 
 def to_markdown(result: RunResult) -> str:
@@ -253,6 +305,7 @@ def to_markdown(result: RunResult) -> str:
     for q in result.questions:
         for example in q.error_examples:
             parts.append(f"- {q.title} error: `{example}`")
+    parts += _floor_lines(result)
     c = result.concurrency
     if c is not None:
         parts += [

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from bench import queries as q
 from bench.concurrency import Request, hammer
+from bench.floor import measure_floors
 from bench.latency import measure
 from bench.loading import load_fresh, progress_bar
 from bench.machine import describe_machine, embedded_java
@@ -43,10 +44,16 @@ class Options:
     heap: str = "4g"
     keep: bool = False
     provinces: tuple[str, ...] | None = None  # only these provinces (smoke, quick looks)
+    graph: Path | None = None  # a kept embedded graph measured as it stands (nothing loaded)
 
     @property
     def data_dir(self) -> Path:
-        return self.work / f"{self.engine}-scale-{self.scale:g}"
+        return self.graph or self.work / f"{self.engine}-scale-{self.scale:g}"
+
+    @property
+    def keeps_data(self) -> bool:
+        """A kept graph given to measure is never removed, whatever --keep says."""
+        return self.keep or self.graph is not None
 
     def command(self) -> str:
         """The `kb bench run` line that repeats this run (work and output folders aside)."""
@@ -56,6 +63,8 @@ class Options:
         args += ["--seed", str(self.seed), "--heap", self.heap]
         if self.provinces:
             args += ["--provinces", ",".join(self.provinces)]
+        if self.graph is not None:
+            args += ["--graph", str(self.graph)]
         if self.engine == "neo4j":
             args.append("--wipe-neo4j")
         return shlex.join(args)
@@ -114,10 +123,11 @@ async def run_scale(opts: Options, console: Console, *, concurrency: bool = True
     result = RunResult(
         opts.engine, opts.scale, opts.seed, opts.command(), describe_machine(), options, now()
     )
-    if opts.engine == "embedded":
-        shutil.rmtree(opts.data_dir, ignore_errors=True)  # a fresh graph, every run
-    console.rule(f"[bold]{opts.engine}, scale {opts.scale:g}: loading")
-    result.load = await load_fresh(settings, opts.scale, opts.seed, opts.provinces)
+    if opts.graph is None:
+        if opts.engine == "embedded":
+            shutil.rmtree(opts.data_dir, ignore_errors=True)  # a fresh graph, every run
+        console.rule(f"[bold]{opts.engine}, scale {opts.scale:g}: loading")
+        result.load = await load_fresh(settings, opts.scale, opts.seed, opts.provinces)
 
     console.rule("serving")
     with serving(opts, console) as server, RssSampler(server.pid) as rss:
@@ -144,7 +154,7 @@ def serving(
     finally:
         with console.status("stopping the API server"):
             server.stop()
-        if opts.engine == "embedded" and not opts.keep:
+        if opts.engine == "embedded" and not opts.keeps_data:
             shutil.rmtree(opts.data_dir, ignore_errors=True)
 
 
@@ -165,6 +175,8 @@ async def _measure(
             result.graph = await count_graph(rt.graph)
             result.machine["engine_runtime"] = await engine_runtime(rt.graph, opts.engine)
             inputs = await sample_inputs(rt.graph, opts.samples, opts.seed)
+        with console.status("the floor of a request: HTTP alone, and the API's"):
+            result.floors = await measure_floors(client)
         console.rule("questions: GraphQL over HTTP and raw Cypher")
         with progress_bar(console) as bar:
             for question in QUESTIONS:

@@ -44,6 +44,12 @@ def print_run(result: RunResult, console: Console) -> None:
             f"load: {load.elements:,} elements in {load.wall_seconds:.1f} s = "
             f"[bold]{load.per_second:,.0f}/s[/bold]; rollups {load.rollup_seconds:.1f} s"
         )
+    f = result.floors
+    if f is not None:
+        console.print(
+            f"floor of a request (p50): HTTP alone {f.http_ms:.2f} ms, this API's "
+            f"{{ __typename }} {f.api_ms:.2f} ms"
+        )
     c = result.concurrency
     if c is not None:
         colour = "red" if c.errors else "green"

@@ -40,10 +40,12 @@ def _fulltext(engine: Engine) -> list[Statement]:
     return [s for label in FULLTEXT_LABELS for s in engine.dialect.fulltext_ddl[label]]
 
 
+FULLTEXT_VERSION = 3
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "unique ids", _cypher(UNIQUE_CONSTRAINTS)),
     Migration(2, "lookup indexes", _cypher(LOOKUP_INDEXES)),
-    Migration(3, "full-text search over segmented Thai names", _fulltext),
+    Migration(FULLTEXT_VERSION, "full-text search over segmented Thai names", _fulltext),
     Migration(4, "accounts and the history of changes", _cypher(HISTORY_CONSTRAINTS)),
     Migration(
         5,
@@ -61,8 +63,12 @@ async def applied_versions(graph: Graph) -> dict[int, str]:
 
 
 async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
-    """Apply every migration not yet recorded; return those applied now."""
+    """Apply every migration not yet recorded; return those applied now. A full-text index
+    that a first load killed in the middle left missing is made again first
+    (``Engine.search_indexes_after``)."""
     done = await applied_versions(graph)
+    if FULLTEXT_VERSION in done:
+        engine.restore_search_indexes()
     applied = []
     for migration in MIGRATIONS:
         if migration.version in done:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import LiteralString
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from bench import compare
 from bench.concurrency import ConcurrencyResult, hammer
+from bench.floor import Floors, measure_floors
 from bench.growth import GrowthResult, local_check, to_growth_markdown, write_growth
 from bench.latency import QuestionResult, error_of, measure
 from bench.loading import LoadResult
@@ -29,6 +31,7 @@ from bench.report import Memory, RunResult, targets, write
 from bench.run import Options, question_mix
 from bench.sampling import sample_inputs
 from bench.stats import Latency, percentile, ratio, summarize
+from graph.db import Graph
 from graph.engine.embedded import free_port
 from tests.conftest import EngineUnderTest
 
@@ -105,6 +108,7 @@ def _run(scale: float, p50: float = 10.0) -> RunResult:
     ]
     result.concurrency = ConcurrencyResult(2, 3.0, elapsed_s=3.1, requests=62, errors=1)
     result.memory = Memory("the API server process", 600 * 2**20, 300 * 2**20, 15, "1g")
+    result.floors = Floors(300, http_ms=1.0, api_ms=2.5)
     return result
 
 
@@ -126,13 +130,28 @@ def test_run_results_are_written_as_json_and_markdown(tmp_path: Path) -> None:
         for key in ("samples", "errors", "ratio_p50", "round_trips_median", "met", "inputs"):
             assert key in q, key
     assert any(t["target"].startswith("loading") and t["met"] is False for t in data["targets"])
+    floors = data["floors"]
+    assert (floors["http_ms"], floors["api_ms"], floors["samples"]) == (1.0, 2.5, 300)
+    rollup = next(q for q in data["questions"] if q["name"] == "rollup")  # raw p50 5 ms
+    assert floors["least_ratio"]["rollup"] == (rollup["raw"]["p50"] + 1.0) / rollup["raw"]["p50"]
 
     markdown = md_path.read_text()
     table = [line for line in markdown.splitlines() if line.startswith("| ")]
     for q in QUESTIONS:
-        assert sum(line.startswith(f"| {q.title} |") for line in table) == 1, q.title
+        # once among the questions, once beside the floor of a request
+        assert sum(line.startswith(f"| {q.title} |") for line in table) == 2, q.title
     assert "kb bench run --scale 0.5" in markdown
     assert "## Concurrency" in markdown and "## Memory" in markdown
+    assert "## The floor of a request over HTTP" in markdown
+    assert "| rollup | 5.0 | 2.00 | 1.20 | 1.50 | yes |" in markdown  # (5 + 1) / 5, (5 + 2.5) / 5
+
+
+def test_a_ratio_the_http_alone_puts_out_of_reach_is_said_so() -> None:
+    floors = Floors(300, http_ms=1.2, api_ms=2.8)
+    assert floors.least_ratio(2.0) == 1.6  # (2 + 1.2) / 2: no API over HTTP gets to 1.3
+    assert floors.least_ratio(10.0) == 1.12
+    assert floors.least_ratio(2.0, api=True) == 2.4  # (2 + 2.8) / 2
+    assert floors.least_ratio(None) is None and floors.least_ratio(0.0) is None
 
 
 def test_what_fails_a_smoke_run() -> None:
@@ -230,6 +249,20 @@ def test_the_command_line_of_a_run_repeats_it() -> None:
         "kb bench run --scale 0.25 --engine embedded --samples 7 --warmup 3 --clients 5 "
         "--duration 9 --seed 3 --heap 2g"
     )
+    kept = Options(1, graph=Path("/data/kept"))
+    assert kept.command().endswith(" --graph /data/kept")
+    assert kept.data_dir == Path("/data/kept") and kept.keeps_data and not kept.keep
+
+
+def test_a_kept_graph_to_measure_must_be_an_embedded_data_directory(tmp_path: Path) -> None:
+    from api.cli import app
+
+    result = CliRunner().invoke(
+        app, ["bench", "run", "--scale", "1", "--graph", str(tmp_path)], terminal_width=200
+    )
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # the error box, unwrapped
+    assert "is not a kept embedded graph" in said, said
 
 
 # --- the measuring plumbing, against the seeded graph of the test suite ---------------------------
@@ -280,6 +313,13 @@ async def test_every_question_is_measured_over_http_and_replayed(
         assert a != b
     concurrent = await hammer(traced_api, question_mix(inputs), 2, 1.0, progress)
     assert concurrent.requests > 0 and concurrent.errors == 0, concurrent.error_examples
+
+
+async def test_the_floor_of_a_request_is_measured_on_a_bare_server_and_on_the_api(
+    client: httpx.AsyncClient,
+) -> None:
+    floors = await measure_floors(client, samples=20)
+    assert floors.samples == 20 and floors.http_ms > 0 and floors.api_ms > 0
 
 
 def test_the_machine_description_carries_a_cpu_check_that_run_files_show(tmp_path: Path) -> None:
@@ -367,9 +407,36 @@ def _load_and_export(data_dir: str, bulk: bool) -> tuple[bool, int, int, list[st
                 engine = rt.engine if bulk else None
                 result = await load_graph(rt.graph, 0.05, 7, progress, ("58",), engine=engine)
             lines, _ = await export_lines(rt.graph, personal=True)
+            lines.append(f"search: {await _full_text_matches(rt.graph)}")
         return result.bulk, result.elements, result.planned_elements, lines
 
     return asyncio.run(work())
+
+
+async def _full_text_matches(graph: Graph) -> dict[str, int]:
+    """How many nodes each label's full-text index finds for the first word of its first node's
+    search text: the indexes are there and hold every row, however the rows were written."""
+    first_texts: dict[str, LiteralString] = {
+        "Area": "MATCH (n:Area) WHERE n.search_text IS NOT NULL "
+        "RETURN n.search_text AS text ORDER BY n.id LIMIT 1",
+        "Organization": "MATCH (n:Organization) WHERE n.search_text IS NOT NULL "
+        "RETURN n.search_text AS text ORDER BY n.id LIMIT 1",
+        "Person": "MATCH (n:Person) WHERE n.search_text IS NOT NULL "
+        "RETURN n.search_text AS text ORDER BY n.id LIMIT 1",
+    }
+    out = {}
+    for label, statement in first_texts.items():
+        first = await graph.read_one(statement)
+        assert first is not None, label
+        term = first["text"].split()[0]
+        found = await graph.read(
+            "CALL db.index.fulltext.queryNodes($index, $term) YIELD node RETURN node.id AS id",
+            index=graph.dialect.fulltext_index_name(label),
+            term=term,
+        )
+        out[f"{label} {term}"] = len(found)
+    assert all(out.values()), out
+    return out
 
 
 def test_the_engines_importer_writes_the_same_national_network_as_cypher(

@@ -118,3 +118,50 @@ async def test_migrations_are_recorded_and_idempotent(kb: EngineUnderTest) -> No
     assert {"area_id", "area_code", "person_id", "organization_id"} <= {
         r["name"] for r in constraints
     }
+
+
+async def _index_names(kb: EngineUnderTest) -> set[str]:
+    return {r["name"] for r in await kb.graph.read("SHOW INDEXES YIELD name RETURN name")}
+
+
+async def _organizations_found(kb: EngineUnderTest, term: str) -> int:
+    rows = await kb.graph.read(
+        "CALL db.index.fulltext.queryNodes($index, $term) YIELD node RETURN count(node) AS n",
+        index=kb.runtime.engine.dialect.fulltext_index_name("Organization"),
+        term=term,
+    )
+    return int(rows[0]["n"])
+
+
+async def test_full_text_indexes_built_after_a_first_load_are_there_again_however_it_ends(
+    kb: EngineUnderTest,
+) -> None:
+    """A first load through the importer drops the full-text indexes and builds them once at
+    the end; if the process is killed in between, the next start's migrations build them."""
+    _embedded_only(kb)
+    engine = kb.runtime.engine
+    name = engine.dialect.fulltext_index_name("Organization")
+    row = await kb.graph.read_one(
+        "MATCH (o:Organization) WHERE o.search_text IS NOT NULL "
+        "RETURN o.search_text AS text ORDER BY o.id LIMIT 1"
+    )
+    assert row is not None
+    term = row["text"].split()[0]
+    found = await _organizations_found(kb, term)
+    assert found >= 1
+
+    with engine.search_indexes_after():
+        assert name not in await _index_names(kb)  # what the load writes is not indexed yet
+    assert name in await _index_names(kb)
+    assert await _organizations_found(kb, term) == found
+
+    with pytest.raises(RuntimeError, match="a load that failed"), engine.search_indexes_after():
+        raise RuntimeError("a load that failed")
+    assert name in await _index_names(kb)
+
+    killed = engine.search_indexes_after()  # entered, never left: the process died inside
+    killed.__enter__()
+    assert name not in await _index_names(kb)
+    assert await migrate(kb.graph, engine) == []  # the next start
+    assert name in await _index_names(kb)
+    assert await _organizations_found(kb, term) == found

@@ -7,8 +7,9 @@ index) is here and in ``graph.engine.dialect``.
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,20 @@ class Engine(ABC):
     def node_rids(self) -> dict[str, str]:
         """The engine's record id of every node with an ``id``, for ``bulk_create``."""
         return {}
+
+    @contextlib.contextmanager
+    def search_indexes_after(self) -> Iterator[None]:
+        """Around a first load into an (almost) empty graph through ``bulk_create``: the
+        full-text indexes built once after it instead of grown row by row, where that is faster
+        here; they are there again when the block ends, however it ends. A process killed
+        inside leaves them missing until the next start's ``migrate`` makes them again
+        (``restore_search_indexes``)."""
+        yield
+
+    def restore_search_indexes(self) -> None:
+        """Make any full-text index ``search_indexes_after`` left missing (a start after a
+        load that was killed); nothing where it has none to make or cannot make them here."""
+        return None
 
 
 def engine_from_settings(settings: Settings) -> Engine:

@@ -26,15 +26,20 @@ class Statement:
 # --- ArcadeDB: full-text indexes exist only in its SQL dialect, on a declared property, and are
 # named after their type and property. ------------------------------------------------------------
 _ARCADEDB_ANALYZER = '{"analyzer": "org.apache.lucene.analysis.core.WhitespaceAnalyzer"}'
+# The index alone, also made again after a first load that built it last (EmbeddedEngine).
+ARCADEDB_FULLTEXT_INDEX: dict[str, Statement] = {
+    label: Statement(
+        "sql",
+        f"CREATE INDEX IF NOT EXISTS ON {label} (search_text) FULL_TEXT METADATA "
+        + _ARCADEDB_ANALYZER,
+    )
+    for label in FULLTEXT_LABELS
+}
 ARCADEDB_FULLTEXT_DDL: dict[str, list[Statement]] = {
     label: [
         Statement("sql", f"CREATE VERTEX TYPE {label} IF NOT EXISTS"),
         Statement("sql", f"CREATE PROPERTY {label}.search_text IF NOT EXISTS STRING"),
-        Statement(
-            "sql",
-            f"CREATE INDEX IF NOT EXISTS ON {label} (search_text) FULL_TEXT METADATA "
-            + _ARCADEDB_ANALYZER,
-        ),
+        ARCADEDB_FULLTEXT_INDEX[label],
     ]
     for label in FULLTEXT_LABELS
 }

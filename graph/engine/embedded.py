@@ -36,7 +36,7 @@ import httpx
 import psutil
 
 from graph.engine import BoltEndpoint, Engine, EngineError
-from graph.engine.dialect import ARCADEDB
+from graph.engine.dialect import ARCADEDB, ARCADEDB_FULLTEXT_INDEX, ARCADEDB_FULLTEXT_NAMES
 from graph.queries.load import REL_TYPES
 from graph.registry import NODE_LABELS
 from graph.settings import Settings
@@ -108,6 +108,65 @@ def holds_database(settings: Settings) -> bool:
     first start creates it)."""
     root = settings.data_dir.expanduser() / "arcadedb" / "databases"
     return (root / settings.embedded_database).exists()
+
+
+def _json_value_ok(value: Any) -> bool:
+    """Whether the engine's JSON bridge stores ``value`` as Cypher would: a JSON scalar, or a
+    list of them (a LIST, like a list written through Cypher; tests/test_bench.py and
+    tests/test_first_load.py compare the two ways' graphs property by property)."""
+    from arcadedb_embedded.type_conversion import json_bulk_scalar_ok
+
+    if type(value) is list:
+        return all(json_bulk_scalar_ok(v) for v in value)
+    return json_bulk_scalar_ok(value)
+
+
+class _JsonBatch:
+    """Rows into ArcadeDB's batch importer as one JSON string per chunk, lists included.
+
+    The wheel's own ``GraphBatch.create_vertices`` and ``new_edges`` take this path only when
+    every value is a scalar; a list anywhere (every row here has ``source_ids``) sends the
+    vertices value by value through JPype and the edges one call each, about 24 times slower
+    by the wheel's own account. The bridge classes they call accept lists as they are. Where
+    the bridge or the batch's Java object is not there (another wheel), or a value is neither a
+    scalar nor a list of scalars, the wheel's methods are used."""
+
+    def __init__(self, batch: Any) -> None:
+        self._batch = batch
+        self._java = getattr(batch, "_java_graph_batch", None)  # the pinned wheel's
+        self._vertices: Any = None
+        self._edges: Any = None
+        if self._java is not None:
+            import jpype
+
+            try:
+                self._vertices = jpype.JClass("com.arcadedb.python.VertexBatcher")
+                self._edges = jpype.JClass("com.arcadedb.python.EdgeBatcher")
+            except Exception:  # a wheel without the bridge: its slower methods
+                self._java = None
+
+    def _fits(self, rows: list[dict[str, Any]]) -> bool:
+        return self._java is not None and all(
+            type(k) is str and _json_value_ok(v) for row in rows for k, v in row.items()
+        )
+
+    def create_vertices(self, label: str, rows: list[dict[str, Any]]) -> list[str]:
+        if not self._fits(rows):
+            return list(self._batch.create_vertices(label, rows))
+        joined = str(self._vertices.createVerticesJson(self._java, label, json.dumps(rows)))
+        return joined.split(";") if joined else []
+
+    def new_edges(
+        self, sources: list[str], rel: str, targets: list[str], rows: list[dict[str, Any]]
+    ) -> None:
+        if not self._fits(rows) or any(k in ("_src", "_dst") for row in rows for k in row):
+            self._batch.new_edges(sources, rel, targets, rows)
+            return
+        payload = [
+            {"_src": src, "_dst": dst, **row}
+            for src, dst, row in zip(sources, targets, rows, strict=True)
+        ]
+        self._edges.newEdgesJson(self._java, rel, json.dumps(payload))
 
 
 class EmbeddedEngine(Engine):
@@ -249,6 +308,38 @@ class EmbeddedEngine(Engine):
     def can_bulk_create(self) -> bool:
         return self.mode == "owner" and self._server is not None
 
+    @contextlib.contextmanager
+    def search_indexes_after(self) -> Iterator[None]:
+        """ArcadeDB adds each row's search terms to its full-text index as the row is written,
+        and that slows down as the index grows; dropped first and made again at the end, the
+        index is built in one pass over the rows (measured in bench/results/loading/)."""
+        if not self.can_bulk_create() or self._server is None:
+            yield
+            return
+        schema = self._server.get_database(self.database).schema
+        dropped = []
+        for label, name in ARCADEDB_FULLTEXT_NAMES.items():
+            if schema.exists_index(name):
+                schema.drop_index(name)
+                dropped.append(label)
+        try:
+            yield
+        finally:
+            for label in dropped:
+                log.info("building the full-text index of %s", label)
+                self.run_admin(ARCADEDB_FULLTEXT_INDEX[label].text)
+
+    def restore_search_indexes(self) -> None:
+        if not self.can_bulk_create() or self._server is None:
+            return  # an attached process: the owner's start makes them
+        schema = self._server.get_database(self.database).schema
+        for label, name in ARCADEDB_FULLTEXT_NAMES.items():
+            if schema.exists_type(label) and not schema.exists_index(name):
+                log.warning(
+                    "the full-text index of %s was missing (a load cut short?): building it", label
+                )
+                self.run_admin(ARCADEDB_FULLTEXT_INDEX[label].text)
+
     def node_rids(self) -> dict[str, str]:
         if not self.can_bulk_create() or self._server is None:
             return {}
@@ -296,10 +387,11 @@ class EmbeddedEngine(Engine):
         done = 0
         chunk = 20_000
         with database.graph_batch() as batch:
+            writer = _JsonBatch(batch)
             for label, rows in nodes.items():
                 for i in range(0, len(rows), chunk):
                     part = rows[i : i + chunk]
-                    created = batch.create_vertices(label, [r["props"] for r in part])
+                    created = writer.create_vertices(label, [r["props"] for r in part])
                     rids.update(zip((r["props"]["id"] for r in part), created, strict=True))
                     done += len(part)
                     if progress:
@@ -308,7 +400,7 @@ class EmbeddedEngine(Engine):
             for (rel, _, _), rows in sorted(rels.items()):
                 for i in range(0, len(rows), chunk):
                     part = rows[i : i + chunk]
-                    batch.new_edges(
+                    writer.new_edges(
                         [rids[r["from"]] for r in part],
                         rel,
                         [rids[r["to"]] for r in part],
