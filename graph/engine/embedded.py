@@ -110,17 +110,6 @@ def holds_database(settings: Settings) -> bool:
     return (root / settings.embedded_database).exists()
 
 
-def _json_value_ok(value: Any) -> bool:
-    """Whether the engine's JSON bridge stores ``value`` as Cypher would: a JSON scalar, or a
-    list of them (a LIST, like a list written through Cypher; tests/test_bench.py and
-    tests/test_first_load.py compare the two ways' graphs property by property)."""
-    from arcadedb_embedded.type_conversion import json_bulk_scalar_ok
-
-    if type(value) is list:
-        return all(json_bulk_scalar_ok(v) for v in value)
-    return json_bulk_scalar_ok(value)
-
-
 class _JsonBatch:
     """Rows into ArcadeDB's batch importer as one JSON string per chunk, lists included.
 
@@ -138,16 +127,26 @@ class _JsonBatch:
         self._edges: Any = None
         if self._java is not None:
             import jpype
+            from arcadedb_embedded.type_conversion import json_bulk_scalar_ok
 
+            self._scalar_ok = json_bulk_scalar_ok  # imported once, asked of every value
             try:
                 self._vertices = jpype.JClass("com.arcadedb.python.VertexBatcher")
                 self._edges = jpype.JClass("com.arcadedb.python.EdgeBatcher")
             except Exception:  # a wheel without the bridge: its slower methods
                 self._java = None
 
+    def _value_ok(self, value: Any) -> bool:
+        """Whether the JSON bridge stores ``value`` as Cypher would: a JSON scalar, or a list
+        of them (a LIST, like a list written through Cypher; tests/test_bench.py and
+        tests/test_first_load.py compare the two ways' graphs property by property)."""
+        if type(value) is list:
+            return all(self._scalar_ok(v) for v in value)
+        return self._scalar_ok(value)
+
     def _fits(self, rows: list[dict[str, Any]]) -> bool:
         return self._java is not None and all(
-            type(k) is str and _json_value_ok(v) for row in rows for k, v in row.items()
+            type(k) is str and self._value_ok(v) for row in rows for k, v in row.items()
         )
 
     def create_vertices(self, label: str, rows: list[dict[str, Any]]) -> list[str]:
