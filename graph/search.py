@@ -189,13 +189,7 @@ async def search(
         return []
     cap = max(CODE_CAP if query.code else CANDIDATE_CAP, 2 * limit)
     hits = await _hits(
-        graph,
-        q.candidates(tuple(chosen), within is not None),
-        chosen,
-        query,
-        query.lucene,
-        cap,
-        within,
+        graph, q.candidates(tuple(chosen), within is not None), chosen, query, False, cap, within
     )
     if max((h.score for h in hits), default=0.0) < ALL_WORDS:
         # Nothing as typed, or only loosely: a typo or another spelling. Areas: the names
@@ -208,16 +202,16 @@ async def search(
             _close_areas(await _area_names(graph), query) if "Area" in chosen else ([], 0.0)
         )
         # The areas' index too when no area's name came close ("Ayudhya": its skeleton).
-        fuzzy = [label for label in chosen if label != "Area" or nearest < CLOSE_AREA]
-        if query.lucene_fuzzy is None:
-            fuzzy = []
+        fuzzy = [
+            label
+            for label in chosen
+            if (label != "Area" or nearest < CLOSE_AREA) and query.lucene_of(label, True)
+        ]
         found = []
         if ids or fuzzy:
             statement = q.second_look(tuple(fuzzy), within is not None, bool(ids))
             second_cap = max(SECOND_LOOK_CAP, 2 * limit)
-            found = await _hits(
-                graph, statement, fuzzy, query, query.lucene_fuzzy, second_cap, within, ids
-            )
+            found = await _hits(graph, statement, fuzzy, query, True, second_cap, within, ids)
         for h in found:
             if h.id not in seen or h.score > seen[h.id].score:
                 seen[h.id] = h
@@ -343,12 +337,12 @@ async def _hits(
     statement: str,
     labels: list[str],
     query: _Query,
-    lucene: str | None,
+    second: bool,
     cap: int,
     within: str | None,
     ids: list[str] | None = None,
 ) -> list[SearchHit]:
-    rows = await graph.read(statement, _params(graph, labels, query, lucene, cap, within, ids))
+    rows = await graph.read(statement, _params(graph, labels, query, second, cap, within, ids))
     return [_score(r["label"], r["row"], r["words"], query) for r in rows]
 
 
@@ -356,17 +350,18 @@ def _params(
     graph: Graph,
     labels: Sequence[str],
     query: _Query,
-    lucene: str | None,
+    second: bool,
     cap: int,
     within: str | None,
     ids: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The parameters of a candidates or second-look statement (graph.queries.search)."""
-    params: dict[str, Any] = {
-        f"index_{label}": graph.dialect.fulltext_index_name(label) for label in labels
-    }
+    """The parameters of a candidates or (``second``) second-look statement
+    (graph.queries.search): each label's index and its query."""
+    params: dict[str, Any] = {}
+    for label in labels:
+        params[f"index_{label}"] = graph.dialect.fulltext_index_name(label)
+        params[f"lucene_{label}"] = query.lucene_of(label, second)
     params.update(
-        lucene=lucene,
         token=f" {query.token} ",
         compact=query.token,
         common=list(query.common),
@@ -432,6 +427,9 @@ def _stored_words(stored: Any) -> dict[str, tuple[str, ...]]:
 class _Query:
     lucene: str  # exact words and prefixes only
     lucene_fuzzy: str | None  # the same with slips allowed; None when no word allows one
+    # The same two for people's names, a Thai text asked for by its typed chunks
+    # (graph.text.lucene_query's person).
+    people: tuple[str, str | None]
     token: str  # the normalized text as a single index term
     keys: _Keys
     words: tuple[str, ...]  # the words that must match: optional ones left out
@@ -450,6 +448,8 @@ class _Query:
         if lucene is None or not keys.compact:
             return None
         fuzzy = thai.lucene_query(text, fuzzy=True)
+        people = thai.lucene_query(text, fuzzy=False, person=True) or lucene
+        people_fuzzy = thai.lucene_query(text, fuzzy=True, person=True)
         token = "".join(thai.normalize(text).split())
         roman = any(not thai.has_thai(w) for w in keys.words)
         levels = frozenset(lv for w in keys.words for lv in LEVEL_WORDS.get(w, ()))
@@ -457,6 +457,7 @@ class _Query:
         return cls(
             lucene,
             fuzzy if fuzzy != lucene else None,
+            (people, people_fuzzy if people_fuzzy != people else None),
             token,
             keys,
             core,
@@ -466,6 +467,13 @@ class _Query:
             tuple(thai.rare_words(thai.required_words(text))[1]),
             all(w.isdigit() for w in core),
         )
+
+    def lucene_of(self, label: str, second: bool) -> str | None:
+        """The index query for ``label``: as typed, or (``second``) with slips allowed, None
+        when no word allows one."""
+        if label == "Person":
+            return self.people[1] if second else self.people[0]
+        return self.lucene_fuzzy if second else self.lucene
 
 
 def _forms(label: str, row: dict[str, Any]) -> Iterator[tuple[str, str]]:

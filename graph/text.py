@@ -343,7 +343,38 @@ def rare_words(required: Sequence[str]) -> tuple[list[str], list[str]]:
     return rare, common
 
 
-def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
+def _typed_units(query: str, asked: Sequence[str]) -> list[tuple[str, str | None]]:
+    """The units a text is asked for by chunk (``lucene_query``'s ``person``): each typed Thai
+    chunk of two or more asked words, honorifics and level words at its ends left out, as one
+    prefix term (``บุญเรือน*``), found through the name's compact term or its indexed suffixes;
+    any other word as itself. Each unit: (its Lucene text, the word it is, or None for a chunk).
+    """
+    wanted = set(asked)
+    units: list[tuple[str, str | None]] = []
+    placed: set[str] = set()
+    for chunk in _PUNCT.split(normalize(query)):
+        ws = list(words(chunk)) if chunk else []
+        while ws and ws[0] in OPTIONAL_WORDS:
+            ws.pop(0)
+        while ws and ws[-1] in OPTIONAL_WORDS:
+            ws.pop()
+        joined = "".join(ws)
+        if (
+            len(ws) >= 2
+            and len(joined) >= MIN_PREFIX
+            and has_thai(joined)
+            and all(w in wanted for w in ws)
+        ):
+            units.append((lucene_term(joined) + "*", None))
+            placed.update(ws)
+    for w in asked:
+        if w not in placed:
+            units.append((lucene_term(w), w))
+            placed.add(w)
+    return units
+
+
+def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str | None:
     """A Lucene query for a user's search text: all words required, OR the whole text, spaces
     removed, as a prefix of any indexed term. None if nothing is searchable.
 
@@ -364,14 +395,22 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
     asked, common = rare_words(required)
     clauses = []
     parts = []
+    # A person's name (graph.search asks people's index so): a Thai name's words are its
+    # syllables, many of them in tens of thousands of names at national scale (บุญ, ศรี,
+    # แก้ว), and the engines read each one's whole posting list to intersect them; the chunks
+    # as typed are far rarer. A Latin word may be spelt another way (its skeleton as it is),
+    # but a slip is left to the whole name's skeleton (below): with one letter left out, a
+    # first name's skeleton is shared by tens of thousands of people.
+    units = _typed_units(query, asked) if person else [(lucene_term(w), w) for w in asked]
+    word_slips = MAX_TYPO_SKELETON + 1 if person else FUZZY_SKELETON
     # A slip in any word of a long text (an organization's whole name) would make the query a
     # hundred terms, most of them common words ("community", "village"): a long text is asked
     # for with every word but one instead (below).
-    per_word = fuzzy and len(required) <= MAX_FUZZY_WORDS
-    for w in asked:
-        alternatives = [lucene_term(w)]
-        if per_word and fuzzy_word(w):
-            alternatives += skeleton_clauses(skeleton(w))
+    per_word = fuzzy and (len(units) if person else len(required)) <= MAX_FUZZY_WORDS
+    for term, w in units:
+        alternatives = [term]
+        if per_word and w is not None and fuzzy_word(w):
+            alternatives += skeleton_clauses(skeleton(w), word_slips)
         parts.append(
             f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
         )
@@ -399,7 +438,7 @@ def lucene_query(query: str, *, fuzzy: bool = True) -> str | None:
         # (``skeleton_clauses``) would match every "... Community Welfare Fund". Of its rare
         # words only, when there are three or more (with two, one word alone would be asked).
         kept = asked if common and len(asked) > MIN_RARE_WORDS else required
-        terms = [lucene_term(w) for w in kept]
+        terms = [u for u, _ in units] if person else [lucene_term(w) for w in kept]
         if len(terms) <= MAX_LEFT_OUT_WORDS:
             for i in range(len(terms)):
                 clauses.append("(" + " ".join(f"+{t}" for t in terms[:i] + terms[i + 1 :]) + ")")

@@ -183,7 +183,7 @@ async def test_a_second_look_takes_only_the_index_best_matches(kb: EngineUnderTe
     query = _Query.parse("Kanchanabury")
     assert query is not None and query.lucene_fuzzy is not None
     labels = ("Area", "Organization", "Person")
-    params = _params(kb.graph, labels, query, query.lucene_fuzzy, cap=50, within=None)
+    params = _params(kb.graph, labels, query, True, cap=50, within=None)
     statement = q.second_look(labels, False, False)
 
     async def per_label(index_cap: int) -> Counter[str]:
@@ -486,6 +486,34 @@ def test_a_short_skeleton_of_several_words_is_asked_for_as_it_is() -> None:
     assert longer is not None and f"{text.TYPO_MARK}pypnsml" in longer
 
 
+def test_a_persons_thai_name_is_asked_for_by_the_chunks_typed() -> None:
+    """People's index is asked for each typed chunk of a Thai name (from the start of any of its
+    syllables), not for each syllable: บุญ and แก้ว are in over 100,000 names at national
+    scale 1, and the embedded engine took 450 ms to intersect the four syllables' postings
+    against 70 ms for the two chunks'. Honorifics stay out; other labels keep their words. A
+    Latin word keeps its skeleton for other spellings, but no slip of its own."""
+    typed = "นาง บุญเรือน บัวแก้ว"
+    words = text.required_words(typed)
+    assert len(words) >= 3  # the syllables the other labels are asked for
+    people = text.lucene_query(typed, fuzzy=False, person=True)
+    assert people is not None and people.startswith("(+บุญเรือน* +บัวแก้ว*) OR ")
+    assert "นาง" not in people.split(" OR ")[0]
+    others = text.lucene_query(typed, fuzzy=False)
+    assert others is not None and all(f"+{text.lucene_term(w)}" in others for w in words)
+    latin = text.lucene_query("Teerapong Promporchuenboon", fuzzy=True, person=True)
+    assert latin is not None and f"+(teerapong OR {text.SKELETON_MARK}trpn)" in latin
+    assert f"{text.TYPO_MARK}trpn " not in latin  # the word's own slips are not asked
+
+
+async def test_a_person_is_found_by_the_chunks_in_any_order(kb: EngineUnderTest) -> None:
+    for typed in ("พร้อมพอชื่นบุญ ธีรพงศ์", "ธีรพงศ์ พร้อมพอ", "ธีรพงศ์ พร้อมพอชื่นบุญ"):
+        hits = await search(kb.graph, typed, labels=["Person"])
+        assert ids(hits)[:1] == [THIRAPHONG], (typed, ids(hits))
+    # A slip in one chunk: found through the whole name's skeleton.
+    hits = await search(kb.graph, "ธีรพงศ์ พร้อมพอชืนบุญ", labels=["Person"])
+    assert ids(hits)[:1] == [THIRAPHONG], ids(hits)
+
+
 COUNCIL = "สภาองค์กรชุมชนตำบลวังมะนาว"
 
 
@@ -502,7 +530,7 @@ async def test_common_words_are_checked_on_the_candidates(kb: EngineUnderTest) -
     assert lucene is not None and "+ชุมชน" not in lucene
     params = {
         "index_Organization": kb.graph.dialect.fulltext_index_name("Organization"),
-        "lucene": lucene,
+        "lucene_Organization": lucene,
         "token": f" {''.join(typed.split())} ",
         "compact": "".join(typed.split()),
         "within": None,

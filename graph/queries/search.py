@@ -14,7 +14,8 @@ Cypher can:
 4. the shorter Thai name, then the id.
 
 Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
-``$lucene`` (from ``graph.text.lucene_query``), ``$token`` (the query as one term, padded with a
+``$lucene_<Label>`` (each label's query, from ``graph.text.lucene_query``: people's by
+typed chunk), ``$token`` (the query as one term, padded with a
 space on each side), ``$compact`` (the same unpadded), ``$common`` (a list, often empty),
 ``$cap``, ``$index_cap`` (a second look's matches taken from the index, by its score) and,
 within an area, ``$within`` (an area id). The labels asked for
@@ -73,7 +74,8 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     # best of the whole country may all lie outside it, so every match is kept there.
     options = ", {limit: $index_cap}" if not (first_look or within) else ""
     lines.append(
-        f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene{options}) YIELD node{scored}"
+        f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene_{label}{options}) "
+        f"YIELD node{scored}"
     )
     if within:
         lines += [_WITHIN[label], f"WITH DISTINCT node{scored}"]
