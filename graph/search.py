@@ -361,10 +361,10 @@ def _params(
     for label in labels:
         params[f"index_{label}"] = graph.dialect.fulltext_index_name(label)
         params[f"lucene_{label}"] = query.lucene_of(label, second)
+        params[f"common_{label}"] = list(query.people_common if label == "Person" else query.common)
     params.update(
         token=f" {query.token} ",
         compact=query.token,
-        common=list(query.common),
         cap=cap,
         index_cap=max(SECOND_LOOK_INDEX_CAP, cap),
         within=within,
@@ -437,7 +437,8 @@ class _Query:
     levels: frozenset[str]  # area levels named by its optional words (จังหวัด: province)
 
     skeleton: str  # the skeleton of the words that must match (graph.text.skeleton)
-    common: tuple[str, ...]  # its common words the index is not asked for (text.rare_words)
+    common: tuple[str, ...]  # its words the index is not asked for (text.rare_words)
+    people_common: tuple[str, ...]  # the same for people's index (asked for every rare word)
     code: bool  # every word it must match is a number: an area's code, or part of one
 
     @classmethod
@@ -464,6 +465,7 @@ class _Query:
             roman,
             levels,
             thai.skeleton(" ".join(core)),
+            tuple(thai.rare_words(thai.required_words(text), thai.MOST_ASKED)[1]),
             tuple(thai.rare_words(thai.required_words(text))[1]),
             all(w.isdigit() for w in core),
         )

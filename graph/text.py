@@ -77,6 +77,7 @@ MIN_PREFIX = 3  # shorter search text is matched as whole terms only
 MAX_SUFFIX_SOURCE = 40  # names longer than this are not suffix-indexed
 MAX_FUZZY_WORDS = 3  # a text of more words has no slip allowed word by word (lucene_query)
 MAX_LEFT_OUT_WORDS = 6  # ... but every word but one, up to this many words (each a conjunction)
+MOST_ASKED = 4  # of a text's rare words, the longest this many are asked of the index
 FUZZY_MIN_LENGTH = 5  # shorter Latin words are matched exactly or as a prefix, never fuzzily
 FUZZY_MAX_LENGTH = 40  # nor are longer ones: not a name with a slip in it
 
@@ -331,15 +332,23 @@ def required_words(query: str) -> list[str]:
     return [w for w in ws if w not in OPTIONAL_WORDS] or ws
 
 
-def rare_words(required: Sequence[str]) -> tuple[list[str], list[str]]:
-    """The words to ask the index for, and the common ones (``COMMON_WORDS``) left to be
-    checked on the candidates: all of them, and none left, unless at least ``MIN_RARE_WORDS``
-    others remain. Numbers are always asked for: they tell กลางล่าง 1 from กลางล่าง 2, and
-    village No. 5 from No. 8."""
+def rare_words(required: Sequence[str], most: int | None = None) -> tuple[list[str], list[str]]:
+    """The words to ask the index for, and those left to be checked on the candidates: the
+    common ones (``COMMON_WORDS``), unless fewer than ``MIN_RARE_WORDS`` others remain (then
+    all are asked), and with ``most``, the shorter words beyond the ``most`` longest (a
+    number, "hat", "ma" in "Ban Khao Thong community (Village No. 8), Bang Pla Ma": a
+    conjunction of seven words took 0.2-0.8 s on the embedded engine at national scale, each
+    term's posting list read whole). Checked on the candidates, a word is still required as
+    typed by a first look (graph.queries.search): a number still tells กลางล่าง 1 from
+    กลางล่าง 2, and village No. 5 from No. 8."""
     common = [w for w in required if w in COMMON_WORDS]
     rare = [w for w in required if w not in common]
     if not common or len(rare) < MIN_RARE_WORDS:
-        return list(required), []
+        rare, common = list(required), []
+    if most is not None and len(rare) > most:
+        longest = set(sorted(range(len(rare)), key=lambda i: (-len(rare[i]), i))[:most])
+        common += [w for i, w in enumerate(rare) if i not in longest]
+        rare = [w for i, w in enumerate(rare) if i in longest]
     return rare, common
 
 
@@ -392,7 +401,8 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     required = required_words(query)
     if not required:
         return None
-    asked, common = rare_words(required)
+    # A person's name is asked for by chunk instead (below): every word of it.
+    asked, common = rare_words(required, None if person else MOST_ASKED)
     clauses = []
     parts = []
     # A person's name (graph.search asks people's index so): a Thai name's words are its
@@ -436,9 +446,17 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton
         # (``skeleton_clauses``) would match every "... Community Welfare Fund". Of its rare
-        # words only, when there are three or more (with two, one word alone would be asked).
-        kept = asked if common and len(asked) > MIN_RARE_WORDS else required
+        # words only, when it has common ones, and of its MOST_ASKED longest words: each term
+        # of each conjunction is a posting list read whole on the embedded engine, and a
+        # common word's or a number's is tens of thousands of organizations at national scale
+        # (a text of six words took 0.7-1 s, of which the index's calls were most).
+        kept = asked if common and len(asked) >= MIN_RARE_WORDS else required
+        if not person:
+            longest = sorted(range(len(kept)), key=lambda i: (-len(kept[i]), i))[:MOST_ASKED]
+            kept = [kept[i] for i in sorted(longest)]
         terms = [u for u, _ in units] if person else [lucene_term(w) for w in kept]
+        # What every word matches the first look found: only the conjunctions with one left out.
+        clauses.remove("(" + " ".join(parts) + ")")
         if len(terms) <= MAX_LEFT_OUT_WORDS:
             for i in range(len(terms)):
                 clauses.append("(" + " ".join(f"+{t}" for t in terms[:i] + terms[i + 1 :]) + ")")

@@ -8,7 +8,7 @@ Cypher can:
 
 1. ``exact``: 0 when ``$token`` (the normalized query, spaces removed) is one of the node's
    indexed terms (a whole name, a word, a code), else 1;
-2. ``has_all``: 0 when the node has each of ``$common``, the text's common words that the
+2. ``has_all``: 0 when the node has each of ``$common_<Label>``, the text's words that the
    index was not asked for (``graph.text.rare_words``), else 1;
 3. for areas, the level: country, region, province group, province, district, subdistrict;
 4. the shorter Thai name, then the id.
@@ -16,7 +16,7 @@ Cypher can:
 Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
 ``$lucene_<Label>`` (each label's query, from ``graph.text.lucene_query``: people's by
 typed chunk), ``$token`` (the query as one term, padded with a
-space on each side), ``$compact`` (the same unpadded), ``$common`` (a list, often empty),
+space on each side), ``$compact`` (the same unpadded), ``$common_<Label>`` (a list, often empty),
 ``$cap``, ``$index_cap`` (a second look's matches taken from the index, by its score) and,
 within an area, ``$within`` (an area id). The labels asked for
 are searched in one statement, one branch per label, each returning the node's projection and
@@ -38,8 +38,8 @@ _EXACT = "CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1
 # Whether the node has every common word of the text (graph.text.rare_words) that the index was
 # not asked for: those that have come first, so that the cap never leaves them out.
 _HAS_ALL = (
-    "CASE WHEN all(cw IN $common WHERE (' ' + node.search_text + ' ') CONTAINS (' ' + cw + ' ')) "
-    "THEN 0 ELSE 1 END"
+    "CASE WHEN all(cw IN $common_{label} "
+    "WHERE (' ' + node.search_text + ' ') CONTAINS (' ' + cw + ' ')) THEN 0 ELSE 1 END"
 )
 _DEPTH = """CASE node.level
        WHEN 'country' THEN 0 WHEN 'region' THEN 1 WHEN 'province_group' THEN 2
@@ -81,7 +81,9 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
         lines += [_WITHIN[label], f"WITH DISTINCT node{scored}"]
     keys = "node, exact, has_all" + (", depth" if label == "Area" else "")
     depth = f", {_DEPTH} AS depth" if label == "Area" else ""
-    lines.append(f"WITH node{scored}, {_EXACT} AS exact, {_HAS_ALL} AS has_all{depth}")
+    lines.append(
+        f"WITH node{scored}, {_EXACT} AS exact, {_HAS_ALL.format(label=label)} AS has_all{depth}"
+    )
     if first_look:
         lines += [_AS_ASKED, f"WITH {keys}"]
     order = "exact, has_all, depth" if label == "Area" else "exact, has_all"
