@@ -455,6 +455,7 @@ class _Query:
         roman = any(not thai.has_thai(w) for w in keys.words)
         levels = frozenset(lv for w in keys.words for lv in LEVEL_WORDS.get(w, ()))
         core = _core_words(keys.words)
+        required = thai.required_words(text)
         return cls(
             lucene,
             fuzzy if fuzzy != lucene else None,
@@ -465,8 +466,8 @@ class _Query:
             roman,
             levels,
             thai.skeleton(" ".join(core)),
-            tuple(thai.rare_words(thai.required_words(text), thai.MOST_ASKED)[1]),
-            tuple(thai.rare_words(thai.required_words(text))[1]),
+            tuple(thai.rare_words(required, thai.MOST_ASKED)[1]),
+            tuple(thai.rare_words(required)[1]),
             all(w.isdigit() for w in core),
         )
 

@@ -402,7 +402,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     if not required:
         return None
     # A person's name is asked for by chunk instead (below): every word of it.
-    asked, common = rare_words(required, None if person else MOST_ASKED)
+    asked = rare_words(required, None if person else MOST_ASKED)[0]
     clauses = []
     parts = []
     # A person's name (graph.search asks people's index so): a Thai name's words are its
@@ -446,15 +446,12 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton
         # (``skeleton_clauses``) would match every "... Community Welfare Fund". Of its rare
-        # words only, when it has common ones, and of its MOST_ASKED longest words: each term
-        # of each conjunction is a posting list read whole on the embedded engine, and a
-        # common word's or a number's is tens of thousands of organizations at national scale
-        # (a text of six words took 0.7-1 s, of which the index's calls were most).
-        kept = asked if common and len(asked) >= MIN_RARE_WORDS else required
-        if not person:
-            longest = sorted(range(len(kept)), key=lambda i: (-len(kept[i]), i))[:MOST_ASKED]
-            kept = [kept[i] for i in sorted(longest)]
-        terms = [u for u, _ in units] if person else [lucene_term(w) for w in kept]
+        # words only, when it has common ones, and of its MOST_ASKED longest words (the words
+        # asked, ``rare_words``): each term of each conjunction is a posting list read whole on
+        # the embedded engine, and a common word's or a number's is tens of thousands of
+        # organizations at national scale (a text of six words took 0.7-1 s, of which the
+        # index's calls were most). A person's name: its typed chunks.
+        terms = [term for term, _ in units]
         # What every word matches the first look found: only the conjunctions with one left out.
         clauses.remove("(" + " ".join(parts) + ")")
         if len(terms) <= MAX_LEFT_OUT_WORDS:
