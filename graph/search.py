@@ -178,7 +178,9 @@ async def search(
     """Areas, organizations and people whose names, aliases or codes match ``text``, best
     first, at most ``limit``. ``within`` (an area id) keeps only areas in that area's subtree
     (itself included), and organizations and people that work in (or, for organizations, are
-    based in) an area of it.
+    based in) an area of it. A text with an English word only an organization's name holds
+    ("community", "fund": ``graph.text.ORGANIZATION_WORDS``) finds people only when they are the
+    one label asked for.
 
     Raises ``InvalidInput`` for text over 200 characters, an unknown label, or a limit outside
     1..1000; ``NotFound`` when ``within`` names no area.
@@ -187,6 +189,10 @@ async def search(
     query = _Query.parse(text)
     if query is None:
         return []
+    if query.organization and len(chosen) > 1 and "Person" in chosen:
+        # "... Community Welfare Fund": an organization's name, not a person's
+        # (graph.text.ORGANIZATION_WORDS); people are searched for it only when asked alone.
+        chosen.remove("Person")
     cap = max(CODE_CAP if query.code else CANDIDATE_CAP, 2 * limit)
     hits = await _hits(
         graph, q.candidates(tuple(chosen), within is not None), chosen, query, False, cap, within
@@ -440,6 +446,7 @@ class _Query:
     common: tuple[str, ...]  # its words the index is not asked for (text.rare_words)
     people_common: tuple[str, ...]  # the same for people's index (asked for every rare word)
     code: bool  # every word it must match is a number: an area's code, or part of one
+    organization: bool  # a word only an organization's name holds (text.ORGANIZATION_WORDS)
 
     @classmethod
     def parse(cls, text: str) -> _Query | None:
@@ -467,8 +474,9 @@ class _Query:
             levels,
             thai.skeleton(" ".join(core)),
             tuple(thai.rare_words(required, thai.MOST_ASKED)[1]),
-            tuple(thai.rare_words(required)[1]),
+            tuple(thai.rare_words(required, thai.MOST_ASKED, person=True)[1]),
             all(w.isdigit() for w in core),
+            any(w in thai.ORGANIZATION_WORDS for w in keys.words),
         )
 
     def lucene_of(self, label: str, second: bool) -> str | None:

@@ -57,6 +57,15 @@ COMMON_WORDS = frozenset(
     | {"savings", "welfare", "fund", "network", "council", "organization", "for", "production"}
 )
 MIN_RARE_WORDS = 2
+# English words that make a text an organization's name: no person's name holds one (a Thai
+# name's romanization never does; a Thai surname may hold ชุมชน or สภา, so Thai words are not
+# in this list). A search over several labels does not ask people's index for such a text
+# (graph.search): at national scale its place syllables (bang, thong, huai) are in tens of
+# thousands of romanized people's names, and that branch was most of a search of 0.4-0.6 s.
+ORGANIZATION_WORDS = frozenset(
+    {"community", "village", "savings", "welfare", "fund", "network", "council", "organization"}
+    | {"cooperative", "association", "foundation", "committee", "municipality", "federation"}
+)
 # Abbreviated level words, as on an address: จ.กาญจนบุรี, อ. ท่าม่วง, ต.บ้านใต้.
 _ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")
 _ABBREVIATED = {"จ": "จังหวัด", "อ": "อำเภอ", "ต": "ตำบล"}
@@ -332,7 +341,9 @@ def required_words(query: str) -> list[str]:
     return [w for w in ws if w not in OPTIONAL_WORDS] or ws
 
 
-def rare_words(required: Sequence[str], most: int | None = None) -> tuple[list[str], list[str]]:
+def rare_words(
+    required: Sequence[str], most: int | None = None, *, person: bool = False
+) -> tuple[list[str], list[str]]:
     """The words to ask the index for, and those left to be checked on the candidates: the
     common ones (``COMMON_WORDS``), unless fewer than ``MIN_RARE_WORDS`` others remain (then
     all are asked), and with ``most``, the shorter words beyond the ``most`` longest (a
@@ -340,13 +351,20 @@ def rare_words(required: Sequence[str], most: int | None = None) -> tuple[list[s
     conjunction of seven words took 0.2-0.8 s on the embedded engine at national scale, each
     term's posting list read whole). Checked on the candidates, a word is still required as
     typed by a first look (graph.queries.search): a number still tells กลางล่าง 1 from
-    กลางล่าง 2, and village No. 5 from No. 8."""
-    common = [w for w in required if w in COMMON_WORDS]
+    กลางล่าง 2, and village No. 5 from No. 8.
+
+    With ``person``, numbers are common words too (no person's name has one, and each asked
+    term is read whole even when another has no match at all: a number made people's query
+    of an organization's name twice as slow), and ``most`` cuts Latin words only (a Thai name
+    is asked for by the chunks typed, every word of them)."""
+    common = [w for w in required if w in COMMON_WORDS or (person and w.isdigit())]
     rare = [w for w in required if w not in common]
     if not common or len(rare) < MIN_RARE_WORDS:
         rare, common = list(required), []
-    if most is not None and len(rare) > most:
-        longest = set(sorted(range(len(rare)), key=lambda i: (-len(rare[i]), i))[:most])
+    cut = [i for i, w in enumerate(rare) if not (person and has_thai(w))]
+    if most is not None and len(cut) > most:
+        longest = set(range(len(rare))) - set(cut)
+        longest |= set(sorted(cut, key=lambda i: (-len(rare[i]), i))[:most])
         common += [w for i, w in enumerate(rare) if i not in longest]
         rare = [w for i, w in enumerate(rare) if i in longest]
     return rare, common
@@ -402,7 +420,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     if not required:
         return None
     # A person's name is asked for by chunk instead (below): every word of it.
-    asked = rare_words(required, None if person else MOST_ASKED)[0]
+    asked = rare_words(required, MOST_ASKED, person=person)[0]
     clauses = []
     parts = []
     # A person's name (graph.search asks people's index so): a Thai name's words are its
@@ -451,12 +469,24 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # the embedded engine, and a common word's or a number's is tens of thousands of
         # organizations at national scale (a text of six words took 0.7-1 s, of which the
         # index's calls were most). A person's name: its typed chunks.
-        terms = [term for term, _ in units]
         # What every word matches the first look found: only the conjunctions with one left out.
+        # When common words are asked too (fewer than MIN_RARE_WORDS others), only a rare word
+        # is left out, and never so that common words alone remain: "+community +organization
+        # +council" is every council, thousands of organizations at national scale, read whole
+        # and ordered by score (0.45 s), and each common word's posting list is most of the
+        # index.
         clauses.remove("(" + " ".join(parts) + ")")
-        if len(terms) <= MAX_LEFT_OUT_WORDS:
-            for i in range(len(terms)):
-                clauses.append("(" + " ".join(f"+{t}" for t in terms[:i] + terms[i + 1 :]) + ")")
+        # A rare word that cannot be left out so (the only one: "Phaiasn Subdistrict Community
+        # Organization Council") is asked for with its slips, beside the common words as typed.
+        rare = [w is None or w not in COMMON_WORDS for _, w in units]
+        if len(units) <= MAX_LEFT_OUT_WORDS:
+            for i, (term, w) in enumerate(units):
+                rest = [f"+{t}" for t, _ in units[:i] + units[i + 1 :]]
+                if all(rare) or (rare[i] and any(rare[:i] + rare[i + 1 :])):
+                    clauses.append("(" + " ".join(rest) + ")")
+                elif rare[i] and w is not None and fuzzy_word(w):
+                    slips = " OR ".join([term, *skeleton_clauses(skeleton(w), word_slips)])
+                    clauses.append("(" + " ".join([f"+({slips})", *rest]) + ")")
         sk = skeleton(" ".join(required))
         if len(sk) >= MIN_SKELETON:
             clauses.append(lucene_term(SKELETON_MARK + sk))

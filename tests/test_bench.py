@@ -471,6 +471,8 @@ async def test_search_latency_on_a_graph_as_it_stands(kb: EngineUnderTest) -> No
     assert {"Area, Thai", "Person, Latin typo", "nothing matches"} <= set(kinds)
     measured = {k.name: k for k in await ss.measure(kb.graph, kinds)}
     assert measured["Area, Thai"].n == 5 and measured["Area, Thai"].top5 == 1.0
+    assert all(k.same_name >= k.top5 for k in measured.values())
+    assert measured["Person, Thai"].same_name == 1.0  # a person's Thai name finds that name
     assert measured["nothing matches"].zero == 1.0
     assert all(k.p95_ms >= k.p50_ms > 0 for k in measured.values())
     md = ss.markdown(kb.name, {"Area": 1}, list(measured.values()), "test")

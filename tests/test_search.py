@@ -477,6 +477,56 @@ def test_a_long_text_is_asked_for_with_every_word_but_one() -> None:
     assert first is not None and first.startswith("(+khok +thong +hat +ngio) OR ")
 
 
+def test_a_long_texts_second_look_never_asks_for_common_words_alone() -> None:
+    """Leaving out the one rare word of "Phaiasn Subdistrict Community Organization Council"
+    would ask for every council (0.45 s at national scale on the embedded engine): that word is
+    asked for with its slips instead, beside the common words as typed. People's index is not
+    asked for a number (no name has one); it is checked on the candidates."""
+    fuzzy = text.lucene_query("Phaiasn Subdistrict Community Organization Council", fuzzy=True)
+    assert fuzzy is not None
+    assert "(+community +organization +council)" not in fuzzy
+    assert "(+(phaiasn OR " in fuzzy, fuzzy
+    assert "+community +organization +council)" in fuzzy
+    person = text.lucene_query("Ban Nong Bua community (Village No. 5)", fuzzy=False, person=True)
+    assert person is not None and person.startswith("(+nong +bua) OR "), person
+    assert text.rare_words(["nong", "bua", "5"], person=True) == (["nong", "bua"], ["5"])
+    # A Thai name's words are never cut for people (they are asked for by chunk).
+    many = ["บุญ", "เรือน", "บัว", "แก้ว", "ทอง", "ดี"]
+    assert text.rare_words(many, 4, person=True) == (many, [])
+
+
+async def test_an_organizations_english_name_is_not_asked_of_people(kb: EngineUnderTest) -> None:
+    """ "Community", "Fund" and the like are in no person's name: over several labels, such a text
+    is not asked of people's index (at national scale, its place syllables are in tens of
+    thousands of romanized names); asked for people alone, it still is."""
+    typed = "Phromphochuenbun Community"
+    assert THIRAPHONG in ids(await search(kb.graph, typed, labels=["Person"]))
+    everything = await search(kb.graph, typed, limit=50)
+    assert not [h.id for h in everything if h.label == "Person"]
+    assert THIRAPHONG in ids(await search(kb.graph, "Phromphochuenbun", limit=50))
+
+
+async def test_a_slip_in_the_only_rare_word_of_a_council_finds_it(kb: EngineUnderTest) -> None:
+    """A council's English name is one subdistrict word among common ones: with a slip in that
+    word, the second look finds it through the word's slips, not by asking for every council."""
+    rows = await kb.graph.read(
+        "MATCH (o:Organization {kind: 'community_council'}) RETURN o.id AS id, o.name_en AS en "
+        "ORDER BY o.id"
+    )
+    suffix = " Subdistrict Community Organization Council"
+    place, council = next(
+        (r["en"][: -len(suffix)], r["id"])
+        for r in rows
+        if r["en"].endswith(suffix)
+        and r["en"][: -len(suffix)].isalpha()
+        and len(r["en"][: -len(suffix)]) >= 6
+    )
+    slipped = place[:2] + place[3] + place[2] + place[4:]  # two letters swapped
+    assert slipped != place
+    hits = await search(kb.graph, slipped + suffix, labels=["Organization"])
+    assert council in ids(hits)[:5], (slipped, ids(hits))
+
+
 def test_a_short_skeleton_of_several_words_is_asked_for_as_it_is() -> None:
     """With a letter left out, the four-letter skeleton of "Ban Khuna" (bnkn) is three letters
     that one person in six shared at national scale: it is asked for as it is. One typed word
