@@ -419,7 +419,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     required = required_words(query)
     if not required:
         return None
-    # A person's name is asked for by chunk instead (below): every word of it.
+    # A person's Thai name is asked for by chunk instead (below): every word of it.
     asked = rare_words(required, MOST_ASKED, person=person)[0]
     clauses = []
     parts = []
