@@ -503,6 +503,39 @@ def search_scale(
 
 
 @app.command()
+def romanization(out: Out = BENCH_DIR / "results") -> None:
+    """How often a romanizer writes a Thai name as it is written in English: geothai's place
+    names and a hand-written list of people's names (bench/romanization.py)."""
+    from datetime import UTC, datetime
+
+    from rich.table import Table
+
+    from bench import romanization as rom
+    from bench.machine import describe_machine
+
+    console = _console()
+    machine = describe_machine()
+    machine["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    with console.status("romanizing geothai's names and the people's list"):
+        results = rom.run()
+    for label, rows in results.items():
+        table = Table(title=f"{label}: {rows[0].pairs:,} pairs")
+        for col in ("romanizer", "equal", "same skeleton", "within one edit", "ms/name"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r.romanizer,
+                f"{r.equal:.3f}",
+                f"{r.same_skeleton:.3f}",
+                f"{r.within_one_edit:.3f}",
+                f"{r.ms_per_name:.3f}",
+            )
+        console.print(table)
+    md, js = rom.write(results, out, machine)
+    console.print(f"wrote {md} and {js}")
+
+
+@app.command()
 def search(
     engine: Engine = "embedded",
     work: Annotated[

@@ -90,18 +90,25 @@ def _with_hash(props: dict[str, Any]) -> dict[str, Any]:
     return {**props, "content_hash": digest}
 
 
+def latin_name(label: str, name_th: str) -> str:
+    """``name_latn``, stored for an organization or a person with no English name: the Thai
+    name in RTGS, an organization's word by word ("Sapha Ongkon Chumchon Tambon ..."), a
+    person's given name and surname each as one word."""
+    return text.romanize_name(name_th, by_word=label == "Organization")
+
+
 def node_props(section: str, rec: BaseModel) -> dict[str, Any]:
     """The property map stored for a record: its own fields, plus derived search fields."""
     props = rec.model_dump(mode="json", exclude=RELATION_FIELDS.get(section, set()))
     if section == "organizations":
         if rec.name_en is None:  # type: ignore[attr-defined]
-            props["name_latn"] = text.romanize_name(rec.name_th)  # type: ignore[attr-defined]
+            props["name_latn"] = latin_name("Organization", rec.name_th)  # type: ignore[attr-defined]
     elif section == "people":
         person: Any = rec
         props["name_th"] = person.name_th
         props["name_en"] = person.name_en
         if person.name_en is None:
-            props["name_latn"] = text.romanize_name(person.name_th)
+            props["name_latn"] = latin_name("Person", person.name_th)
         # Contact data is personal: kept in its own properties so the API can withhold it,
         # and never put into search text.
         if person.contact is not None:
@@ -139,9 +146,18 @@ def search_text_of(label: str, props: dict[str, Any]) -> str:
     return text.search_text(values(names), values(codes))
 
 
+def _latin_name_of(label: str, props: dict[str, Any]) -> str | None:
+    """The ``name_latn`` a node of ``label`` with these stored properties should hold; None
+    for a label that holds none, or a node with an English name."""
+    if label not in ("Organization", "Person") or props.get("name_en") or not props.get("name_th"):
+        return None
+    return latin_name(label, props["name_th"])
+
+
 async def reindex_search_text(graph: Graph, *, chunk: int = 2_000) -> int:
-    """Write ``search_text`` again for every node whose stored one differs from what this
-    code makes of its names (a migration, after the index terms changed); return how many."""
+    """Write ``search_text`` and ``name_latn`` again for every node whose stored ones differ
+    from what this code makes of its names (a migration, after the index terms or the
+    romanization changed); return how many nodes were written."""
     changed = 0
     for label in SEARCH_TEXT_NAMES:
         ids = [r["id"] for r in await graph.read(nq.ids_of(label))]
@@ -154,7 +170,15 @@ async def reindex_search_text(graph: Graph, *, chunk: int = 2_000) -> int:
             ]
             if stale:
                 await graph.write(nq.set_search_text(label), rows=stale)
-                changed += len(stale)
+            latin = [
+                {"id": r["id"], "name_latn": latn}
+                for r in rows
+                if (latn := _latin_name_of(label, r["props"])) is not None
+                and latn != r["props"].get("name_latn")
+            ]
+            if latin:
+                await graph.write(nq.set_name_latn(label), rows=latin)
+            changed += len({row["id"] for row in [*stale, *latin]})
         log.info("search text of %s: %d nodes checked", label, len(ids))
     return changed
 

@@ -53,6 +53,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         _cypher([]),
         data=reindex_search_text,
     ),
+    Migration(
+        6,
+        "romanization syllable by syllable (graph.romanization): search text and nameLatn",
+        _cypher([]),
+        data=reindex_search_text,
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

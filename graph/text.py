@@ -10,8 +10,9 @@ What goes into ``search_text`` for a name:
 * its words (PyThaiNLP ``newmm``), lower-cased;
 * the name written without spaces, and every suffix of it that starts at a Thai character
   cluster boundary, so that a prefix query finds any part of a name ("จนบุรี" in "กาญจนบุรี");
-* romanized forms (RTGS, PyThaiNLP ``royin``) of each Thai word and of the whole name, so a
-  Latin query finds Thai-only names;
+* romanized forms of each Thai word and of the whole name (RTGS read syllable by syllable,
+  and PyThaiNLP's ``royin`` over each whole word: ``graph.romanization``), so a Latin query
+  finds Thai-only names;
 * English names, codes and aliases (short and long forms of a province group's name);
 * skeletons (``skeleton``: the consonants people rarely get wrong), marked ``§``; each
   skeleton of 4 to 10 letters with one letter left out, marked ``¤``; a longer one written
@@ -26,6 +27,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+
+from graph import romanization
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -55,6 +58,11 @@ COMMON_WORDS = frozenset(
     {"ชุมชน", "บ้าน", "หมู่", "ที่", "หมู่ที่", "community", "ban", "village", "no", "moo"}
     | {"ออมทรัพย์", "สวัสดิการ", "กองทุน", "เครือข่าย", "สภา", "องค์กร", "เพื่อ", "การผลิต"}
     | {"savings", "welfare", "fund", "network", "council", "organization", "for", "production"}
+    # The Thai ones romanized, as the index holds them (graph.romanization.romanizations; a
+    # test keeps the two lists together) and as people type them.
+    | {"chumchon", "chumtn", "muthi", "mu", "thi", "omsap", "omtrap", "sawatdikan", "swatdikan"}
+    | {"kongthun", "kheruekhai", "khruakhai", "sapha", "ongkon", "ngakon", "phuea", "kanphlit"}
+    | {"kanplit", "kanphalit"}
 )
 MIN_RARE_WORDS = 2
 # English words that make a text an organization's name: no person's name holds one (a Thai
@@ -159,12 +167,14 @@ def romanized_variants(ws: tuple[str, ...]) -> tuple[str, ...]:
     """Romanizations of a Thai name's words, space-separated: RTGS (PyThaiNLP royin) as the
     words are, then with the linking vowel Thai spelling leaves unwritten after a word's last
     consonant (ธีร·พงศ์ is read ธี-ระ-พงศ์: royin gives "thinphong", people write
-    "Thiraphong", "Teerapong"), one word at a time."""
+    "Thiraphong", "Teerapong"), one word at a time; then PyThaiNLP's ``royin`` over each whole
+    word (``graph.romanization``)."""
     base = [romanize(w) for w in ws]
     out = [" ".join(base)]
     for i, w in enumerate(ws):
         if i < len(ws) - 1 and has_thai(w) and _ENDS_IN_CONSONANT.search(w):
             out.append(" ".join([*base[:i], romanize(w + "ะ"), *base[i + 1 :]]))
+    out.append(" ".join(romanization.royin(w) for w in ws))
     return tuple(dict.fromkeys(v for v in out if v.strip()))
 
 
@@ -175,7 +185,7 @@ def skeleton_terms(name: str) -> tuple[str, ...]:
     ws = [w for w in words(norm) if w not in OPTIONAL_WORDS]
     forms = [" ".join(ws), *ws]
     if has_thai(norm):
-        forms += [*romanized_variants(tuple(ws))] + [romanize(w) for w in ws]
+        forms += [*romanized_variants(tuple(ws))] + [r for w in ws for r in romanizations(w)]
     out = dict.fromkeys(skeleton(f) for f in forms)
     return tuple(SKELETON_MARK + k for k in out if len(k) >= MIN_SKELETON)
 
@@ -242,24 +252,32 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in (w.strip() for w in out) if w and not _PUNCT.fullmatch(w))
 
 
-@lru_cache(maxsize=200_000)
 def romanize(word: str) -> str:
-    """RTGS romanization of a Thai word (PyThaiNLP royin); Latin text passes through."""
+    """RTGS romanization of a Thai word (``graph.romanization.rtgs``); Latin text passes
+    through."""
     if not has_thai(word):
         return word
-    from pythainlp.transliterate import romanize as thai_romanize
-
-    return "".join(_LATIN_WORD.findall(thai_romanize(word, engine="royin").lower()))
+    return romanization.rtgs(word)
 
 
-def romanize_name(name: str) -> str:
-    """A readable romanized form of a Thai name, word groups kept apart by spaces."""
+def romanizations(word: str) -> tuple[str, ...]:
+    """Every romanization the index holds for a word: RTGS syllable by syllable, then
+    PyThaiNLP's ``royin`` over the whole word where it differs."""
+    if not has_thai(word):
+        return (word,)
+    return romanization.romanizations(word)
+
+
+def romanize_name(name: str, *, by_word: bool = False) -> str:
+    """A readable romanized form of a Thai name: each space-separated part as one word (a
+    person's given name and surname: "Thinphong Phromphochuenbun"), or with ``by_word`` each
+    word apart, as road signs write a place and an organization's name ("Sapha Ongkon Chumchon
+    Tambon Nong Sawang")."""
     parts = []
     for chunk in name.split():
-        r = "".join(romanize(w) for w in words(chunk))
-        if r:
-            parts.append(r.capitalize())
-    return " ".join(parts)
+        romanized = [romanize(w) for w in words(chunk)]
+        parts.extend(romanized if by_word else ["".join(romanized)])
+    return " ".join(p.capitalize() for p in parts if p)
 
 
 @lru_cache(maxsize=100_000)
@@ -283,8 +301,9 @@ def name_terms(name: str) -> tuple[str, ...]:
     terms.append(compact)
     if has_thai(compact):
         terms.extend(_cluster_suffixes(compact))
-        terms.extend(romanize(w) for w in ws)
+        terms.extend(r for w in ws for r in romanizations(w))
         terms.append("".join(romanize(w) for w in ws))
+        terms.append("".join(romanization.royin(w) for w in ws))
     else:
         terms.append("".join(ws))
         # A hyphenated word is one word too: "Sub-committee" is found as "subcommittee",

@@ -229,7 +229,17 @@ def test_kb_bench_commands() -> None:
 
     result = CliRunner().invoke(app, ["bench", "--help"])
     assert result.exit_code == 0
-    for command in ("run", "load", "growth", "smoke", "compare", "probe", "overhead", "paint"):
+    for command in (
+        "run",
+        "load",
+        "growth",
+        "smoke",
+        "compare",
+        "probe",
+        "overhead",
+        "paint",
+        "romanization",
+    ):
         assert command in result.output
 
 
@@ -477,3 +487,22 @@ async def test_search_latency_on_a_graph_as_it_stands(kb: EngineUnderTest) -> No
     assert all(k.p95_ms >= k.p50_ms > 0 for k in measured.values())
     md = ss.markdown(kb.name, {"Area": 1}, list(measured.values()), "test")
     assert "| Area, Thai | 5 |" in md
+
+
+def test_romanization_is_compared_on_places_and_people(tmp_path: Path) -> None:
+    """`kb bench romanization`: what search stores matches more English names than PyThaiNLP's
+    royin alone, on geothai's places and on the hand-written people, and the files say so."""
+    from bench import romanization
+
+    results = romanization.run()
+    assert set(results) == {"places (geothai)", "people (hand-written)"}
+    for label, rows in results.items():
+        by = {r.romanizer.split()[0]: r for r in rows}
+        assert by["stored"].equal >= by["royin"].equal, label
+        assert by["stored"].same_skeleton > by["royin"].same_skeleton, label
+        assert rows[0].pairs > 100
+    places = {r.romanizer.split()[0]: r for r in results["places (geothai)"]}
+    assert places["rtgs"].equal > places["royin"].equal + 0.05
+    md, js = romanization.write(results, tmp_path, describe_machine())
+    assert "| stored (rtgs and royin) |" in md.read_text(encoding="utf-8")
+    assert json.loads(js.read_text(encoding="utf-8"))["sets"]["places (geothai)"][0]["pairs"] > 6000

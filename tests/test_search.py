@@ -4,22 +4,25 @@ codes, short and long forms of a name; filters; the same ranked results on every
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+import yaml
 
-from graph import text
+from graph import romanization, text
 from graph.areas import refresh_rollups
 from graph.dataset import Dataset
 from graph.db import count_round_trips
 from graph.errors import InvalidInput, NotFound
-from graph.load import load_dataset
-from graph.models import Organization, OrganizationKind
+from graph.load import load_dataset, reindex_search_text
+from graph.models import Organization, OrganizationKind, Person
 from graph.search import MAX_TEXT_LENGTH, SearchHit, search
 from tests.conftest import EngineUnderTest
 
 THIRAPHONG = "person:thiraphong-phromphochuenbun"
 PIYA = "person:piya-phuangsamli"
 LOWER_1 = "area:pg-central-lower-1"
+PEOPLE_SPELLINGS = Path(__file__).parents[1] / "bench" / "romanization_people.yaml"
 
 # Written independently of the search's own statements: the subtree is walked down from the
 # area, and a node's areas are read directly, so a wrong `within` cannot agree with itself.
@@ -116,6 +119,88 @@ async def test_romanized_thai_finds_a_thai_only_name(
     assert hits and hits[0].id == person, (typed, ids(hits))
     assert hits[0].matched == field
     assert hits[0].matched_text == stored[field]
+
+
+@pytest.mark.parametrize(
+    ("thai", "latin"),
+    [
+        ("ชุมชน", "chumchon"),  # royin over the whole word: "chumtn"
+        ("ตำบล", "tambon"),  # "tampn"
+        ("องค์กร", "ongkon"),  # "ngakon"
+        ("สว่าง", "sawang"),  # "swang": an unwritten a between two consonants
+        ("ตลาด", "talat"),  # "tlat": ตล is no cluster
+        ("หอม", "hom"),  # "om": a leading ห read h ...
+        ("ใหม่", "mai"),  # ... and silent before a sonorant ("aim")
+        ("ไทร", "sai"),  # ทร read s
+        ("ศรี", "si"),
+        ("ใหญ่", "yai"),  # ญ at a syllable's start: y ("ain")
+        ("กาญจนา", "kanchana"),  # at its end: n ("kantna")
+        ("อรุณ", "arun"),  # อ before a consonant with its own vowel: a ("run")
+        ("สมุทรสาคร", "samutsakhon"),
+        ("Kanchanaburi", "kanchanaburi"),  # Latin passes through
+    ],
+)
+def test_rtgs_writes_what_thai_spelling_leaves_unwritten(thai: str, latin: str) -> None:
+    assert romanization.rtgs(thai) == latin
+    assert romanization.romanizations(thai)[0] == latin
+
+
+def test_common_words_hold_their_romanizations() -> None:
+    """A common Thai word is not asked of the index when rarer ones remain; nor may its
+    romanization be, or "Sapha Ongkon Chumchon ..." asks for most organizations' names."""
+    for word in text.COMMON_WORDS:
+        if text.has_thai(word):
+            assert set(text.romanizations(word)) <= text.COMMON_WORDS, word
+
+
+async def test_a_thai_only_organization_is_found_by_its_rtgs_spelling(kb: EngineUnderTest) -> None:
+    """An organization with a Thai name only is stored with its name in RTGS, word by word,
+    and found by it and by the spelling of its place, as people type them."""
+    org = Organization(
+        id="org:test-search-rtgs",
+        kind=OrganizationKind.community_council,
+        name_th="สภาองค์กรชุมชนตำบลหนองสว่างทดสอบ",
+        located_in="area:710101",
+        source_ids=["src:synthetic-demo"],
+        synthetic=True,
+    )
+    await load_dataset(kb.graph, Dataset(origin="test_search", organizations=[org]))
+    try:
+        row = await kb.graph.read_one(
+            "MATCH (o:Organization {id: $id}) RETURN o.name_latn AS latn", id=org.id
+        )
+        assert row is not None
+        assert row["latn"] == "Sapha Ongkon Chumchon Tambon Nong Sawang Thotsop"
+        for typed in (
+            "Sapha Ongkon Chumchon Tambon Nong Sawang Thotsop",
+            "sapha ongkon chumchon nong sawang thotsop",
+            "Nong Sawang Thotsop",
+        ):
+            hits = await search(kb.graph, typed)
+            assert hits and hits[0].id == org.id, (typed, ids(hits))
+
+        # Written by the romanizer before (royin over each whole word), migration 6 writes
+        # both again: nothing else in the graph differs from what this code makes.
+        stored = await kb.graph.read_one(
+            "MATCH (o:Organization {id: $id}) RETURN o.search_text AS t", id=org.id
+        )
+        assert stored is not None
+        old = " ".join(t for t in stored["t"].split() if "chumchon" not in t)
+        await kb.graph.write(
+            "MATCH (o:Organization {id: $id}) SET o.search_text = $t, o.name_latn = $latn",
+            id=org.id,
+            t=old,
+            latn="Saphangakonchumtntampnnongswangthotsop",
+        )
+        assert await reindex_search_text(kb.graph) == 1
+        again = await kb.graph.read_one(
+            "MATCH (o:Organization {id: $id}) RETURN o.search_text AS t, o.name_latn AS latn",
+            id=org.id,
+        )
+        assert again == {"t": stored["t"], "latn": row["latn"]}
+    finally:
+        await kb.graph.write(DELETE_ORGANIZATION, id=org.id)
+        await refresh_rollups(kb.graph)
 
 
 @pytest.mark.parametrize(
@@ -644,3 +729,43 @@ async def test_stored_words_of_each_form_are_what_the_ranking_segments(
             value = row[base][int(index[:-1])] if index else row[base]
             assert words == " ".join(text.words(value)), (row["id"], name)
         assert "name_th" in stored
+
+
+async def test_people_are_found_by_the_english_spellings_they_use(kb: EngineUnderTest) -> None:
+    """Thai names with the spellings their holders use (bench/romanization_people.yaml: RTGS,
+    and ee, oo, j, r as passports and e-mails write them), paired as given name and surname
+    into people with Thai names only: each is found by both spellings of their whole name."""
+    spellings = list(yaml.safe_load(PEOPLE_SPELLINGS.read_text(encoding="utf-8")).items())
+    people = [
+        (
+            Person(
+                id=f"person:test-spelling-{i}",
+                given_name_th=given,
+                family_name_th=family,
+                source_ids=["src:synthetic-demo"],
+                synthetic=True,
+            ),
+            given_spellings,
+            family_spellings,
+        )
+        for i, ((given, given_spellings), (family, family_spellings)) in enumerate(
+            zip(spellings[::2], spellings[1::2], strict=False)
+        )
+    ]
+    await load_dataset(kb.graph, Dataset(origin="test_search", people=[p for p, _, _ in people]))
+    try:
+        asked = {(f"{gs[k]} {fs[k]}", person.id) for person, gs, fs in people for k in (0, -1)}
+        first = top5 = 0
+        missed = []
+        for typed, expected in sorted(asked):
+            found = ids(await search(kb.graph, typed, labels=["Person"], limit=5))
+            first += found[:1] == [expected]
+            top5 += expected in found
+            if expected not in found:
+                missed.append(typed)
+        assert top5 / len(asked) >= 0.95, (top5, len(asked), missed)
+        assert first / len(asked) >= 0.9, (first, len(asked))
+    finally:
+        await kb.graph.write(
+            "MATCH (p:Person) WHERE p.id STARTS WITH 'person:test-spelling-' DETACH DELETE p"
+        )

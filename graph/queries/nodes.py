@@ -131,6 +131,14 @@ def search_text_rows(label: str) -> str:
 
 
 @lru_cache(maxsize=16)
+def set_name_latn(label: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{_known(label)} {{id: row.id}}) "
+        "SET n.name_latn = row.name_latn"
+    )
+
+
+@lru_cache(maxsize=16)
 def set_search_text(label: str) -> str:
     return (
         f"UNWIND $rows AS row MATCH (n:{_known(label)} {{id: row.id}}) "
