@@ -16,10 +16,12 @@ How a search runs:
 3. Every candidate is scored here, in Python, by how its written forms (names, aliases, short
    names, code) match the text, from the words the loader segmented each form into
    (``search_words``: no name is segmented again at search time); ties break by area level,
-   shorter name, then id (among hits that did not match as typed, the closest name letter by
-   letter first). Both engines index the same tokens with the same analyzer, so they
-   return the same candidates, and the ranking is a function of the candidates' properties
-   only: the results are identical.
+   then, for people and organizations, how connected the node is (its number of
+   relationships, more first: of namesakes, the leader with many memberships), shorter name,
+   then id (among hits that did not match as
+   typed, the closest name letter by letter first). Both engines index the same tokens with
+   the same analyzer, so they return the same candidates, and the ranking is a function of
+   the candidates' properties only: the results are identical.
 
 Scores are tiers rather than a continuous measure, so that a result's place is easy to
 explain; from best to worst:
@@ -146,6 +148,9 @@ class SearchHit:
     # the same score, so that "Thang Klagn" puts Thang Klang before Chang Klang.
     closeness: float = field(default=0.0, repr=False)
     row: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # as stored
+    # How many relationships the node has: of hits alike in score, closeness and level, the
+    # more connected comes first (a leader with many memberships before a namesake).
+    links: int = field(default=0, repr=False, compare=False)
 
     @property
     def guessed(self) -> bool:
@@ -349,7 +354,7 @@ async def _hits(
     ids: list[str] | None = None,
 ) -> list[SearchHit]:
     rows = await graph.read(statement, _params(graph, labels, query, second, cap, within, ids))
-    return [_score(r["label"], r["row"], r["words"], query) for r in rows]
+    return [_score(r["label"], r["row"], r["words"], query, r["links"]) for r in rows]
 
 
 def _params(
@@ -519,7 +524,7 @@ def _tier(query: _Query, form: _Keys, roman: bool, level: str | None) -> float:
     return 0.0
 
 
-def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> SearchHit:
+def _score(label: str, row: dict[str, Any], words: Any, query: _Query, links: int = 0) -> SearchHit:
     best, matched = 0.0, "search_text"
     level = str(row.get("level")) if label == "Area" else None
     forms: list[tuple[str, _Keys]] = []
@@ -546,7 +551,7 @@ def _score(label: str, row: dict[str, Any], words: Any, query: _Query) -> Search
         if best <= ALL_WORDS
         else 0.0
     )
-    return SearchHit(str(row["id"]), label, best, matched, None, closeness, row)
+    return SearchHit(str(row["id"]), label, best, matched, None, closeness, row, int(links or 0))
 
 
 def _closeness(text: str, form: str) -> float:
@@ -615,7 +620,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-def _rank(hit: SearchHit) -> tuple[float, float, int, int, str]:
+def _rank(hit: SearchHit) -> tuple[float, float, int, int, int, str]:
     if hit.label == "Area":
         level = _LEVEL_RANK.get(str(hit.row.get("level")), len(LEVEL_ORDER))
     else:
@@ -625,4 +630,8 @@ def _rank(hit: SearchHit) -> tuple[float, float, int, int, str]:
     # a similar name; _score leaves it 0 above that): an exact, prefix or contains tie is
     # broken by level.
     closeness = round(hit.closeness, 3) if hit.score <= ALL_WORDS else 0.0
-    return (-hit.score, -closeness, level, len(name) if isinstance(name, str) else _NO_NAME, hit.id)
+    length = len(name) if isinstance(name, str) else _NO_NAME
+    # Of namesake people or organizations, the more connected first; areas of one level keep
+    # the shorter name first (their links are mostly their children and what lies in them).
+    links = 0 if hit.label == "Area" else hit.links
+    return (-hit.score, -closeness, level, -links, length, hit.id)

@@ -769,3 +769,31 @@ async def test_people_are_found_by_the_english_spellings_they_use(kb: EngineUnde
         await kb.graph.write(
             "MATCH (p:Person) WHERE p.id STARTS WITH 'person:test-spelling-' DETACH DELETE p"
         )
+
+
+async def test_of_namesakes_the_more_connected_comes_first(kb: EngineUnderTest) -> None:
+    """Two people of the same name: the one with more relationships (here, working in two
+    subdistricts) ranks first, though the other's id sorts first."""
+    lone, linked = "person:test-namesake-a", "person:test-namesake-b"
+    people = [
+        Person(
+            id=pid,
+            given_name_th="ทดสอบชื่อซ้ำ",
+            family_name_th="สกุลเดียวกัน",
+            works_in=areas,
+            source_ids=["src:synthetic-demo"],
+            synthetic=True,
+        )
+        for pid, areas in ((lone, []), (linked, ["area:710101", "area:710102"]))
+    ]
+    await load_dataset(kb.graph, Dataset(origin="test_search", people=people))
+    try:
+        for typed in ("ทดสอบชื่อซ้ำ สกุลเดียวกัน", "สกุลเดียวกัน"):
+            hits = await search(kb.graph, typed)
+            assert ids(hits)[:2] == [linked, lone], (typed, ids(hits))
+            assert hits[0].score == hits[1].score
+            assert hits[0].links == hits[1].links + 2
+    finally:
+        await kb.graph.write(
+            "MATCH (p:Person) WHERE p.id STARTS WITH 'person:test-namesake-' DETACH DELETE p"
+        )

@@ -13,6 +13,9 @@ Cypher can:
 3. for areas, the level: country, region, province group, province, district, subdistrict;
 4. the shorter Thai name, then the id.
 
+Each capped hit also carries ``links``, its number of relationships, which the final ranking
+uses between the level and the name's length (``graph.search._rank``).
+
 Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's dialect),
 ``$lucene_<Label>`` (each label's query, from ``graph.text.lucene_query``: people's by
 typed chunk), ``$token`` (the query as one term, padded with a
@@ -34,6 +37,10 @@ from functools import lru_cache
 from graph.queries.projection import node_map
 from graph.registry import SEARCH_LABELS
 
+# How many relationships a node has (its memberships, partnerships, the areas it is in ...):
+# among hits the ranking cannot otherwise tell apart (the same name, the same level), the
+# more connected comes first (graph.search._rank). Counted for the capped hits only.
+_LINKS = "COUNT { (node)--() } AS links"
 _EXACT = "CASE WHEN (' ' + node.search_text + ' ') CONTAINS $token THEN 0 ELSE 1 END"
 # Whether the node has every common word of the text (graph.text.rare_words) that the index was
 # not asked for: those that have come first, so that the cap never leaves them out.
@@ -92,7 +99,8 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     lines.append(f"ORDER BY {order}, size(node.name_th), node.id")
     lines += [
         "LIMIT $cap",
-        f"RETURN '{label}' AS label, {node_map(label, 'node')} AS row, node.search_words AS words",
+        f"RETURN '{label}' AS label, {node_map(label, 'node')} AS row, "
+        f"node.search_words AS words, {_LINKS}",
     ]
     return "\n".join(lines)
 
@@ -121,7 +129,8 @@ def _areas_by_id(within: bool) -> str:
     if within:
         lines += [_WITHIN["Area"], "WITH DISTINCT node"]
     lines.append(
-        f"RETURN 'Area' AS label, {node_map('Area', 'node')} AS row, node.search_words AS words"
+        f"RETURN 'Area' AS label, {node_map('Area', 'node')} AS row, "
+        f"node.search_words AS words, {_LINKS}"
     )
     return "\n".join(lines)
 
