@@ -47,6 +47,23 @@ async def inside(kb: EngineUnderTest, label: str, node: str, area: str) -> bool:
     return bool(set(subtree["ids"]) & set(own["ids"]))
 
 
+async def load_test_organization(
+    kb: EngineUnderTest, oid: str, kind: OrganizationKind, name_th: str
+) -> Organization:
+    """A synthetic organization based in area:710101 (Ban Nuea, Mueang Kanchanaburi), loaded;
+    the test deletes it."""
+    org = Organization(
+        id=oid,
+        kind=kind,
+        name_th=name_th,
+        located_in="area:710101",
+        source_ids=["src:synthetic-demo"],
+        synthetic=True,
+    )
+    await load_dataset(kb.graph, Dataset(origin="test_search", organizations=[org]))
+    return org
+
+
 # --- what a user types -----------------------------------------------------------------------
 
 
@@ -156,15 +173,12 @@ def test_common_words_hold_their_romanizations() -> None:
 async def test_a_thai_only_organization_is_found_by_its_rtgs_spelling(kb: EngineUnderTest) -> None:
     """An organization with a Thai name only is stored with its name in RTGS, word by word,
     and found by it and by the spelling of its place, as people type them."""
-    org = Organization(
-        id="org:test-search-rtgs",
-        kind=OrganizationKind.community_council,
-        name_th="สภาองค์กรชุมชนตำบลหนองสว่างทดสอบ",
-        located_in="area:710101",
-        source_ids=["src:synthetic-demo"],
-        synthetic=True,
+    org = await load_test_organization(
+        kb,
+        "org:test-search-rtgs",
+        OrganizationKind.community_council,
+        "สภาองค์กรชุมชนตำบลหนองสว่างทดสอบ",
     )
-    await load_dataset(kb.graph, Dataset(origin="test_search", organizations=[org]))
     try:
         row = await kb.graph.read_one(
             "MATCH (o:Organization {id: $id}) RETURN o.name_latn AS latn", id=org.id
@@ -402,15 +416,12 @@ async def test_within_for_organizations_and_people(kb: EngineUnderTest) -> None:
 
 async def test_within_counts_where_an_organization_is_based(kb: EngineUnderTest) -> None:
     """Based in a subdistrict of Kanchanaburi, working nowhere: still inside area:71."""
-    org = Organization(
-        id="org:test-search-based-only",
-        kind=OrganizationKind.civil_society,
-        name_th="ศูนย์ทดสอบการค้นหาที่ตั้งอย่างเดียว",
-        located_in="area:710101",
-        source_ids=["src:synthetic-demo"],
-        synthetic=True,
+    org = await load_test_organization(
+        kb,
+        "org:test-search-based-only",
+        OrganizationKind.civil_society,
+        "ศูนย์ทดสอบการค้นหาที่ตั้งอย่างเดียว",
     )
-    await load_dataset(kb.graph, Dataset(origin="test_search", organizations=[org]))
     try:
         typed = "ศูนย์ทดสอบการค้นหา"
         assert ids(await search(kb.graph, typed, within="area:71")) == [org.id]
