@@ -154,6 +154,8 @@ async def test_romanized_thai_finds_a_thai_only_name(
         ("กาญจนา", "kanchana"),  # at its end: n ("kantna")
         ("อรุณ", "arun"),  # อ before a consonant with its own vowel: a ("run")
         ("สมุทรสาคร", "samutsakhon"),
+        ("อำนาจ", "amnat"),  # a final จ read t ("amnach" syllable by syllable)
+        ("โอกาส", "okat"),
         ("Kanchanaburi", "kanchanaburi"),  # Latin passes through
     ],
 )
