@@ -76,6 +76,7 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
     if FULLTEXT_VERSION in done:
         engine.restore_search_indexes()
     applied = []
+    ran: set[Callable[[Graph], Awaitable[object]]] = set()
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
@@ -84,8 +85,11 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
                 engine.run_admin(stmt.text)
             else:
                 await graph.write(stmt.text)  # DDL from the constants above
-        if migration.data is not None:
+        # A data step writes what this code makes (5 and 6 both write the search text again):
+        # once per run is enough, however many pending migrations name it.
+        if migration.data is not None and migration.data not in ran:
             await migration.data(graph)
+            ran.add(migration.data)
         await graph.write(
             RECORD_MIGRATION,
             version=migration.version,

@@ -18,10 +18,10 @@ How a search runs:
    (``search_words``: no name is segmented again at search time); ties break by area level,
    then, for people and organizations, how connected the node is (its number of
    relationships, more first: of namesakes, the leader with many memberships), shorter name,
-   then id (among hits that did not match as
-   typed, the closest name letter by letter first). Both engines index the same tokens with
-   the same analyzer, so they return the same candidates, and the ranking is a function of
-   the candidates' properties only: the results are identical.
+   then id (among hits that did not match as typed, the closest name letter by letter
+   first). Both engines index the same tokens with the same analyzer, so they return the same
+   candidates, and the ranking is a function of the candidates' properties only: the results
+   are identical.
 
 Scores are tiers rather than a continuous measure, so that a result's place is easy to
 explain; from best to worst:
@@ -524,7 +524,7 @@ def _tier(query: _Query, form: _Keys, roman: bool, level: str | None) -> float:
     return 0.0
 
 
-def _score(label: str, row: dict[str, Any], words: Any, query: _Query, links: int = 0) -> SearchHit:
+def _score(label: str, row: dict[str, Any], words: Any, query: _Query, links: int) -> SearchHit:
     best, matched = 0.0, "search_text"
     level = str(row.get("level")) if label == "Area" else None
     forms: list[tuple[str, _Keys]] = []

@@ -164,7 +164,7 @@ _ENDS_IN_CONSONANT = re.compile(r"[\u0E01-\u0E2E]$")
 
 @lru_cache(maxsize=200_000)
 def romanized_variants(ws: tuple[str, ...]) -> tuple[str, ...]:
-    """Romanizations of a Thai name's words, space-separated: RTGS (PyThaiNLP royin) as the
+    """Romanizations of a Thai name's words, space-separated: RTGS (``romanize``) as the
     words are, then with the linking vowel Thai spelling leaves unwritten after a word's last
     consonant (ธีร·พงศ์ is read ธี-ระ-พงศ์: royin gives "thinphong", people write
     "Thiraphong", "Teerapong"), one word at a time; then PyThaiNLP's ``royin`` over each whole
