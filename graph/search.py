@@ -78,6 +78,9 @@ CODE_CAP = 20
 SECOND_LOOK_CAP = 50
 # ... taken from the best this many of the index's matches by its score (outside an area).
 SECOND_LOOK_INDEX_CAP = 500
+# A first look's organizations and people: the best this many of the index's matches by its
+# score (outside an area; graph.queries.search). Areas are never cut.
+FIRST_LOOK_INDEX_CAP = 1000
 
 EXACT = 1.0
 EXACT_BUT_OPTIONAL = 0.95
@@ -183,9 +186,9 @@ async def search(
     """Areas, organizations and people whose names, aliases or codes match ``text``, best
     first, at most ``limit``. ``within`` (an area id) keeps only areas in that area's subtree
     (itself included), and organizations and people that work in (or, for organizations, are
-    based in) an area of it. A text with an English word only an organization's name holds
-    ("community", "fund": ``graph.text.ORGANIZATION_WORDS``) finds people only when they are the
-    one label asked for.
+    based in) an area of it. A text with a word only an organization's name holds
+    ("community", "fund", ออมทรัพย์: ``graph.text.ORGANIZATION_WORDS``) or a number (หมู่ที่ 11)
+    finds people only when they are the one label asked for.
 
     Raises ``InvalidInput`` for text over 200 characters, an unknown label, or a limit outside
     1..1000; ``NotFound`` when ``within`` names no area.
@@ -195,8 +198,10 @@ async def search(
     if query is None:
         return []
     if query.organization and len(chosen) > 1 and "Person" in chosen:
-        # "... Community Welfare Fund": an organization's name, not a person's
-        # (graph.text.ORGANIZATION_WORDS); people are searched for it only when asked alone.
+        # "... Community Welfare Fund", กลุ่มออมทรัพย์..., หมู่ที่ 11: an organization's name
+        # (or a code), not a person's (graph.text.ORGANIZATION_WORDS); people are searched for
+        # it only when asked alone. At national scale, the people's branch of such a Thai text
+        # (its place words are syllables of thousands of names) was 0.1-0.25 s of a search.
         chosen.remove("Person")
     cap = max(CODE_CAP if query.code else CANDIDATE_CAP, 2 * limit)
     hits = await _hits(
@@ -378,6 +383,7 @@ def _params(
         compact=query.token,
         cap=cap,
         index_cap=max(SECOND_LOOK_INDEX_CAP, cap),
+        first_index_cap=max(FIRST_LOOK_INDEX_CAP, cap),
         within=within,
         ids=ids or [],
     )
@@ -451,7 +457,9 @@ class _Query:
     common: tuple[str, ...]  # its words the index is not asked for (text.rare_words)
     people_common: tuple[str, ...]  # the same for people's index (asked for every rare word)
     code: bool  # every word it must match is a number: an area's code, or part of one
-    organization: bool  # a word only an organization's name holds (text.ORGANIZATION_WORDS)
+    # A word only an organization's name holds (text.ORGANIZATION_WORDS), or a number (a
+    # village's, a code): not a person's name.
+    organization: bool
 
     @classmethod
     def parse(cls, text: str) -> _Query | None:
@@ -481,7 +489,7 @@ class _Query:
             tuple(thai.rare_words(required, thai.MOST_ASKED)[1]),
             tuple(thai.rare_words(required, thai.MOST_ASKED, person=True)[1]),
             all(w.isdigit() for w in core),
-            any(w in thai.ORGANIZATION_WORDS for w in keys.words),
+            any(w in thai.ORGANIZATION_WORDS or w.isdigit() for w in keys.words),
         )
 
     def lucene_of(self, label: str, second: bool) -> str | None:

@@ -65,14 +65,17 @@ COMMON_WORDS = frozenset(
     | {"kanplit", "kanphalit"}
 )
 MIN_RARE_WORDS = 2
-# English words that make a text an organization's name: no person's name holds one (a Thai
-# name's romanization never does; a Thai surname may hold ชุมชน or สภา, so Thai words are not
-# in this list). A search over several labels does not ask people's index for such a text
-# (graph.search): at national scale its place syllables (bang, thong, huai) are in tens of
-# thousands of romanized people's names, and that branch was most of a search of 0.4-0.6 s.
+# Words that make a text an organization's name: no person's name holds one (a Thai name's
+# romanization never does; a Thai surname may hold ชุมชน, สภา or ทุน, so only the Thai words
+# of what a group is and does are in this list, as the segmenter keeps them whole). A search
+# over several labels does not ask people's index for such a text (graph.search): at national
+# scale its place syllables (bang, thong, huai; ทุ่ง, ทอง) are in tens of thousands of people's
+# names, and that branch was most of a search of 0.4-0.6 s (English) or 0.1-0.25 s (Thai).
 ORGANIZATION_WORDS = frozenset(
     {"community", "village", "savings", "welfare", "fund", "network", "council", "organization"}
     | {"cooperative", "association", "foundation", "committee", "municipality", "federation"}
+    | {"ออมทรัพย์", "สวัสดิการ", "องค์กร", "องค์การ", "การบริหาร", "เครือข่าย", "การผลิต"}
+    | {"สหกรณ์", "มูลนิธิ", "สมาคม", "เทศบาล", "วิสาหกิจ"}
 )
 # Abbreviated level words, as on an address: จ.กาญจนบุรี, อ. ท่าม่วง, ต.บ้านใต้.
 _ABBREVIATION = re.compile(r"(?:(?<=\s)|^)(จ|อ|ต)\.\s*")

@@ -604,6 +604,74 @@ async def test_an_organizations_english_name_is_not_asked_of_people(kb: EngineUn
     assert THIRAPHONG in ids(await search(kb.graph, "Phromphochuenbun", limit=50))
 
 
+@pytest.mark.parametrize("typed", ["กลุ่มออมทรัพย์ พร้อมพอชื่นบุญ", "เครือข่าย พร้อมพอชื่นบุญ", "พร้อมพอชื่นบุญ 11"])
+async def test_an_organizations_thai_name_or_a_number_is_not_asked_of_people(
+    kb: EngineUnderTest, typed: str
+) -> None:
+    """Thai words of what a group is (ออมทรัพย์, เครือข่าย ...) and numbers (หมู่ที่ 11) are in
+    no person's name either: over several labels, such a text is not asked of people's index
+    (at national scale the people's branch was 0.1-0.25 s of an organization's Thai name with
+    a slip); a person's own name still is."""
+    from graph.search import _Query
+
+    query = _Query.parse(typed)
+    assert query is not None and query.organization
+    plain = _Query.parse("ธีรพงศ์ พร้อมพอชื่นบุญ")
+    assert plain is not None and not plain.organization
+    everything = await search(kb.graph, typed, limit=50)
+    assert not [h.id for h in everything if h.label == "Person"], ids(everything)
+    assert THIRAPHONG in ids(await search(kb.graph, "พร้อมพอชื่นบุญ", limit=50))
+
+
+async def test_a_first_look_takes_the_index_best_people_and_organizations(
+    kb: EngineUnderTest,
+) -> None:
+    """Outside an area, a first look asks the index for its best ``$first_index_cap``
+    organizations and people (a short place name is a word of thousands of organizations'
+    names at national scale); areas are never cut, and an exact name outscores looser
+    matches on both engines, so it survives the cut."""
+    from graph.queries import search as q
+    from graph.search import _params, _Query
+
+    labels = ("Area", "Organization", "Person")
+    statement = q.candidates(labels, False)
+
+    async def per_label(typed: str, first_index_cap: int) -> Counter[str]:
+        query = _Query.parse(typed)
+        assert query is not None
+        params = _params(kb.graph, labels, query, False, cap=200, within=None)
+        rows = await kb.graph.read(statement, {**params, "first_index_cap": first_index_cap})
+        return Counter(r["label"] for r in rows)
+
+    every = await per_label("กาญจนบุรี", 1000)
+    best = await per_label("กาญจนบุรี", 1)
+    assert every["Area"] > 1 and every["Organization"] > 1, every
+    assert best["Area"] == every["Area"] and best["Organization"] == 1, best
+    # An organization's whole name, whose place word other organizations' names hold too:
+    # with room for one, the index's best is the one of that name.
+    orgs = await kb.graph.read(
+        "MATCH (o:Organization) WHERE o.name_th STARTS WITH 'กองทุนสวัสดิการชุมชน' "
+        "RETURN o.id AS id, o.name_th AS th ORDER BY o.id"
+    )
+    statement = q.candidates(("Organization",), False)
+    checked = 0
+    for org in orgs[:5]:
+        query = _Query.parse(org["th"])
+        assert query is not None
+        params = _params(kb.graph, ["Organization"], query, False, cap=200, within=None)
+        matches = await kb.graph.read(
+            "CALL db.index.fulltext.queryNodes($index_Organization, $lucene_Organization) "
+            "YIELD node RETURN count(*) AS n",
+            params,
+        )
+        if matches[0]["n"] < 2:
+            continue
+        rows = await kb.graph.read(statement, {**params, "first_index_cap": 1})
+        assert [r["row"]["id"] for r in rows] == [org["id"]], (org, [r["row"]["id"] for r in rows])
+        checked += 1
+    assert checked, orgs[:5]
+
+
 async def test_a_slip_in_the_only_rare_word_of_a_council_finds_it(kb: EngineUnderTest) -> None:
     """A council's English name is one subdistrict word among common ones: with a slip in that
     word, the second look finds it through the word's slips, not by asking for every council."""
@@ -688,6 +756,7 @@ async def test_common_words_are_checked_on_the_candidates(kb: EngineUnderTest) -
         "compact": "".join(typed.split()),
         "within": None,
         "ids": [],
+        "first_index_cap": 1000,
     }
     statement = q.candidates(("Organization",), False)
     every = await kb.graph.read(statement, {**params, "common_Organization": [], "cap": 10})

@@ -20,7 +20,8 @@ Parameters: ``$index_<Label>`` (each label's full-text index, from the engine's 
 ``$lucene_<Label>`` (each label's query, from ``graph.text.lucene_query``: people's by
 typed chunk), ``$token`` (the query as one term, padded with a
 space on each side), ``$compact`` (the same unpadded), ``$common_<Label>`` (a list, often empty),
-``$cap``, ``$index_cap`` (a second look's matches taken from the index, by its score) and,
+``$cap``, ``$index_cap`` and ``$first_index_cap`` (a second or first look's matches taken
+from the index, by its score) and,
 within an area, ``$within`` (an area id). The labels asked for
 are searched in one statement, one branch per label, each returning the node's projection and
 the words its forms were segmented into (``search_words``) for the ranking.
@@ -77,9 +78,20 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     scored = "" if first_look else ", score"
     # Outside an area, a second look takes only the index's best $index_cap by its score
     # (both engines' `limit` option): a typo's skeletons match tens of thousands of people at
-    # national scale, and each would otherwise be read to be ordered. Within an area the
-    # best of the whole country may all lie outside it, so every match is kept there.
-    options = ", {limit: $index_cap}" if not (first_look or within) else ""
+    # national scale, and each would otherwise be read to be ordered. A first look takes the
+    # best $first_index_cap of organizations and people so too: a short place name (กลาง,
+    # "Klang", เมือง) is a word of thousands of organizations' names at national scale, and
+    # "Si O" of 26,000 romanized people's names; reading each to order them was most of such
+    # a search (0.1-0.4 s on the embedded engine). A match of every clause (the words and the
+    # whole text as a prefix: an exact name) scores above one of a single clause on both
+    # engines, so exact names stay; which of thousands of looser matches are ordered can
+    # differ between the engines (never on the demo data: no label has that many). Areas
+    # are a few thousand in all and are never cut. Within an area the best of the whole
+    # country may all lie outside it, so every match is kept there.
+    if within or (first_look and label == "Area"):
+        options = ""
+    else:
+        options = ", {limit: $index_cap}" if not first_look else ", {limit: $first_index_cap}"
     lines.append(
         f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene_{label}{options}) "
         f"YIELD node{scored}"
