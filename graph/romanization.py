@@ -27,6 +27,7 @@ stores both (``romanizations``): 88.4 %.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 _LATIN = re.compile(r"[a-z0-9]+")
@@ -124,16 +125,29 @@ def _syllable(s: str) -> str:
     return r
 
 
+# PyThaiNLP's han_solo holds one CRF tagger (one pycrfsuite C object) for the process, and
+# publishes it before its model is opened: a second thread that asks for syllables meanwhile
+# gets "The tagger is not opened" (the server's start-up thread warms PyThaiNLP up while the
+# first request may romanize a name). One caller at a time, then.
+_HAN_SOLO = threading.Lock()
+
+
+def syllables(word: str) -> list[str]:
+    """A Thai word's syllables (PyThaiNLP's han_solo), safe to call from any thread."""
+    from pythainlp.tokenize import syllable_tokenize
+
+    with _HAN_SOLO:
+        return syllable_tokenize("".join(word.split()), engine="han_solo")
+
+
 @lru_cache(maxsize=200_000)
 def rtgs(word: str) -> str:
     """A Thai word in RTGS, syllable by syllable (see the module's doc); Latin letters and
     digits pass through, lower-cased."""
     if not _THAI.search(word):
         return _latin(word)
-    from pythainlp.tokenize import syllable_tokenize
-
-    syllables = syllable_tokenize("".join(word.split()), engine="han_solo")
-    return "".join(_syllable(s) if _THAI.search(s) else _latin(s) for s in syllables if s)
+    parts = syllables(word)
+    return "".join(_syllable(s) if _THAI.search(s) else _latin(s) for s in parts if s)
 
 
 def romanizations(word: str) -> tuple[str, ...]:

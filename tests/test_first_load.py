@@ -120,7 +120,10 @@ def test_kb_serve_demo_on_a_fresh_directory_then_a_restart(tmp_path: Path) -> No
             health = httpx.get(f"{url}/health", timeout=10).json()
             assert health["status"] == "ok" and health["rollups"] == "current", health
             resp = httpx.post(f"{url}/graphql", json={"query": query}, timeout=30)
-            answers.append(resp.json()["data"])
+            body = resp.json()
+            # The server's log holds the traceback of an unexpected error: its end is shown.
+            assert not body.get("errors"), (start, body, server.output[-6000:])
+            answers.append(body["data"])
         finally:
             server.stop()
         if start == "first":

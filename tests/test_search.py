@@ -164,6 +164,44 @@ def test_rtgs_writes_what_thai_spelling_leaves_unwritten(thai: str, latin: str) 
     assert romanization.romanizations(thai)[0] == latin
 
 
+_RACE = """
+import threading
+from graph import romanization
+words = ["ชุมชน", "สมชาย", "กาญจนา", "ธีรพงศ์", "บุญเรือน", "สว่าง", "หนองบัว", "ประเสริฐ"]
+barrier = threading.Barrier(len(words))
+errors = []
+def run(word):
+    barrier.wait()
+    try:
+        romanization.rtgs(word)
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=run, args=(w,)) for w in words]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(errors)
+"""
+
+
+def test_names_are_romanized_from_several_threads_at_once() -> None:
+    """The server's start-up thread warms PyThaiNLP up while the first request may romanize a
+    name: PyThaiNLP's syllable tagger, published before its model is opened, failed such a
+    request with "The tagger is not opened" (two fresh processes in three, before the lock in
+    graph.romanization). Eight threads start romanizing at once in fresh processes."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", _RACE], cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]", out.stdout
+
+
 def test_common_words_hold_their_romanizations() -> None:
     """A common Thai word is not asked of the index when rarer ones remain; nor may its
     romanization be, or "Sapha Ongkon Chumchon ..." asks for most organizations' names."""
