@@ -6,7 +6,9 @@ How a search runs:
 1. The text is checked and turned into a Lucene query (``graph.text.lucene_query``) over the
    segmented ``search_text`` each node stores; empty or punctuation-only text stops here.
 2. Each label's full-text index gives candidates, ordered by stored properties and capped
-   (``graph.queries.search``): the engines' own relevance scores differ, so they are not used.
+   (``graph.queries.search``): the engines' own relevance scores differ, so they are not used
+   for order; they only choose which matches are read when a label has more than
+   ``FIRST_LOOK_INDEX_CAP`` of them (organizations and people, outside an area).
    Only when nothing matches as typed (a typo, another spelling): the areas whose names are
    closest to the text, from every area's names held in memory (a few thousand, compared with
    rapidfuzz), and the other labels' indexes again, in one statement, allowing one slip in the
@@ -21,7 +23,8 @@ How a search runs:
    then id (among hits that did not match as typed, the closest name letter by letter
    first). Both engines index the same tokens with the same analyzer, so they return the same
    candidates, and the ranking is a function of the candidates' properties only: the results
-   are identical.
+   are identical, unless a label matched more than the index caps let through (thousands of
+   names at national scale; never on the demo data).
 
 Scores are tiers rather than a continuous measure, so that a result's place is easy to
 explain; from best to worst:

@@ -91,7 +91,7 @@ def _branch(label: str, within: bool, first_look: bool = True) -> str:
     if within or (first_look and label == "Area"):
         options = ""
     else:
-        options = ", {limit: $index_cap}" if not first_look else ", {limit: $first_index_cap}"
+        options = ", {limit: $first_index_cap}" if first_look else ", {limit: $index_cap}"
     lines.append(
         f"CALL db.index.fulltext.queryNodes($index_{label}, $lucene_{label}{options}) "
         f"YIELD node{scored}"
