@@ -88,6 +88,10 @@ FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
 # ... when it is the skeleton of one typed word; of several, one edit of a four-letter one
 # leaves three letters that too many names share (lucene_query).
 FUZZY_SKELETON_OF_WORDS = 5
+# ... but not in people's index for a text of more words than a name has (given name and
+# family name): "Khlon Mae Lai" (a district's name with a slip) is klnml, and klnm, one edit
+# from it, is the skeleton of 26,081 people's given names at national scale.
+MAX_NAME_WORDS = 2
 # ... and one longer than this by its halves (``skeleton_clauses``): a whole long name (an
 # organization's) typed with a slip is rare, and its letter-left-out terms were most of what the
 # typo terms added.
@@ -479,9 +483,13 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # person in six shares at national scale; it is asked for as it is.
         whole = skeleton(" ".join(required))
         typed = [t for t in normalize(query).split() if t not in OPTIONAL_WORDS]
-        clauses += skeleton_clauses(
-            whole, FUZZY_SKELETON if len(typed) <= 1 else FUZZY_SKELETON_OF_WORDS
-        )
+        if len(typed) <= 1:
+            fuzzy_from = FUZZY_SKELETON
+        elif person and len(typed) > MAX_NAME_WORDS:
+            fuzzy_from = MAX_TYPO_SKELETON + 1
+        else:
+            fuzzy_from = FUZZY_SKELETON_OF_WORDS
+        clauses += skeleton_clauses(whole, fuzzy_from)
     elif fuzzy:
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton

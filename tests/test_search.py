@@ -631,6 +631,29 @@ def test_a_long_texts_second_look_never_asks_for_common_words_alone() -> None:
     assert text.rare_words(many, 4, person=True) == (many, [])
 
 
+def test_a_text_of_more_words_than_a_name_asks_people_for_its_skeleton_as_it_is() -> None:
+    """A person's name is a given name and a family name: a text of three words or more (a
+    district's name with a slip, "Khlon Mae Lai") asks people's index for its whole skeleton
+    without a slip (one edit from klnml is klnm, the skeleton of 26,081 people's given names at
+    national scale). Two words keep the slip ("Wichai Surachai" for Vichai Surachai); other
+    labels' indexes keep it for any number of words."""
+    three = text.lucene_query("Khlon Mae Lai", fuzzy=True, person=True)
+    assert three is not None
+    assert three.endswith(f" OR {text.SKELETON_MARK}klnml"), three
+    assert text.TYPO_MARK not in three and f"{text.SKELETON_MARK}klnm " not in three + " "
+    two = text.lucene_query("Wichai Surachai", fuzzy=True, person=True)
+    assert two is not None and f"{text.TYPO_MARK}wcsrc" in two, two
+    honorific = text.lucene_query("นาย สมชาย ใจดี", fuzzy=True, person=True)
+    assert honorific is not None and text.TYPO_MARK in honorific  # นาย is not a word of the name
+    other = text.lucene_query("Khlon Mae Lai", fuzzy=True)
+    assert other is not None and f"{text.TYPO_MARK}klnml" in other, other
+
+
+async def test_a_three_word_district_with_a_slip_is_found(kb: EngineUnderTest) -> None:
+    hits = await search(kb.graph, "Thong Pha Phmu")
+    assert hits and hits[0].id == "area:7107", [(h.id, h.score) for h in hits[:5]]
+
+
 async def test_an_organizations_english_name_is_not_asked_of_people(kb: EngineUnderTest) -> None:
     """ "Community", "Fund" and the like are in no person's name: over several labels, such a text
     is not asked of people's index (at national scale, its place syllables are in tens of
