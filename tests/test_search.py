@@ -804,21 +804,15 @@ async def test_common_words_are_checked_on_the_candidates(kb: EngineUnderTest) -
     have them, those with the common words too (สภา องค์กร ชุมชน) come first, before the cap,
     and first in the ranking."""
     from graph.queries import search as q
+    from graph.search import _params, _Query
 
     typed = "ชุมชน วังมะนาว สภา องค์กร"  # no name is this, as typed
     asked, common = text.rare_words(text.required_words(typed))
     assert asked == ["วัง", "มะนาว"] and sorted(common) == ["ชุมชน", "สภา", "องค์กร"]
-    lucene = text.lucene_query(typed, fuzzy=False)
-    assert lucene is not None and "+ชุมชน" not in lucene
-    params = {
-        "index_Organization": kb.graph.dialect.fulltext_index_name("Organization"),
-        "lucene_Organization": lucene,
-        "token": f" {''.join(typed.split())} ",
-        "compact": "".join(typed.split()),
-        "within": None,
-        "ids": [],
-        "first_index_cap": 1000,
-    }
+    query = _Query.parse(typed)
+    assert query is not None and "+ชุมชน" not in query.lucene
+    assert sorted(query.common) == sorted(common)
+    params = _params(kb.graph, ("Organization",), query, False, cap=10, within=None)
     statement = q.candidates(("Organization",), False)
     every = await kb.graph.read(statement, {**params, "common_Organization": [], "cap": 10})
     assert len(every) >= 4  # the subdistrict's council, fund, savings group, municipality
