@@ -53,7 +53,9 @@ OPTIONAL_WORDS = frozenset(
 # of organizations' names, and a text that asks for them too took 35-55 ms against 4-16 ms
 # for its other words alone. A text with at least ``MIN_RARE_WORDS`` other words asks the
 # index for those only; the common ones are checked on the candidates (``graph.queries.search``)
-# and in the ranking (``graph.search``).
+# and in the ranking (``graph.search``). One other word is enough: a place's name "Ban Lueam"
+# (บ้านเหลื่อม) asked organizations' index for +ban +lueam, most of its postings read for ban,
+# 0.1-0.23 s at national scale; +lueam alone, a few milliseconds.
 COMMON_WORDS = frozenset(
     {"ชุมชน", "บ้าน", "หมู่", "ที่", "หมู่ที่", "community", "ban", "village", "no", "moo"}
     | {"ออมทรัพย์", "สวัสดิการ", "กองทุน", "เครือข่าย", "สภา", "องค์กร", "เพื่อ", "การผลิต"}
@@ -64,7 +66,7 @@ COMMON_WORDS = frozenset(
     | {"kongthun", "kheruekhai", "khruakhai", "sapha", "ongkon", "ngakon", "phuea", "kanphlit"}
     | {"kanplit", "kanphalit"}
 )
-MIN_RARE_WORDS = 2
+MIN_RARE_WORDS = 1
 # Words that make a text an organization's name: no person's name holds one (a Thai name's
 # romanization never does; a Thai surname may hold ชุมชน, สภา or ทุน, so only the Thai words
 # of what a group is and does are in this list, as the segmenter keeps them whole). A search
@@ -500,19 +502,20 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # organizations at national scale (a text of six words took 0.7-1 s, of which the
         # index's calls were most). A person's name: its typed chunks.
         # What every word matches the first look found: only the conjunctions with one left out.
-        # When common words are asked too (fewer than MIN_RARE_WORDS others), only a rare word
-        # is left out, and never so that common words alone remain: "+community +organization
-        # +council" is every council, thousands of organizations at national scale, read whole
-        # and ordered by score (0.45 s), and each common word's posting list is most of the
-        # index.
+        # When common words are asked too (no other word: "Community Savings Group ..."), only
+        # a rare word is left out, and never so that common words alone remain: "+community
+        # +organization +council" is every council, thousands of organizations at national
+        # scale, read whole and ordered by score (0.45 s), and each common word's posting list
+        # is most of the index.
         clauses.remove("(" + " ".join(parts) + ")")
-        # A rare word that cannot be left out so (the only one: "Phaiasn Subdistrict Community
-        # Organization Council") is asked for with its slips, beside the common words as typed.
+        # A rare word that cannot be left out so (the only one asked: "Phaiasn Subdistrict
+        # Community Organization Council") is asked for with its slips instead, the common
+        # words checked on the candidates.
         rare = [w is None or w not in COMMON_WORDS for _, w in units]
         if len(units) <= MAX_LEFT_OUT_WORDS:
             for i, (term, w) in enumerate(units):
                 rest = [f"+{t}" for t, _ in units[:i] + units[i + 1 :]]
-                if all(rare) or (rare[i] and any(rare[:i] + rare[i + 1 :])):
+                if rest and (all(rare) or (rare[i] and any(rare[:i] + rare[i + 1 :]))):
                     clauses.append("(" + " ".join(rest) + ")")
                 elif rare[i] and w is not None and fuzzy_word(w):
                     slips = " OR ".join([term, *skeleton_clauses(skeleton(w), word_slips)])
