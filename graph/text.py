@@ -92,7 +92,9 @@ FUZZY_SKELETON = 4  # a skeleton this long may match with one edit
 FUZZY_SKELETON_OF_WORDS = 5
 # ... but not in people's index for a text of more words than a name has (given name and
 # family name): "Khlon Mae Lai" (a district's name with a slip) is klnml, and klnm, one edit
-# from it, is the skeleton of 26,081 people's given names at national scale.
+# from it, is the skeleton of 26,081 people's given names at national scale. Such a text's
+# skeleton has no letter-left-out terms there; one of MAX_TYPO_SKELETON letters or more is
+# still asked for by its halves (skeleton_clauses).
 MAX_NAME_WORDS = 2
 # ... and one longer than this by its halves (``skeleton_clauses``): a whole long name (an
 # organization's) typed with a slip is rare, and its letter-left-out terms were most of what the
@@ -488,7 +490,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         if len(typed) <= 1:
             fuzzy_from = FUZZY_SKELETON
         elif person and len(typed) > MAX_NAME_WORDS:
-            fuzzy_from = MAX_TYPO_SKELETON + 1
+            fuzzy_from = MAX_TYPO_SKELETON + 1  # longer than any with letter-left-out terms
         else:
             fuzzy_from = FUZZY_SKELETON_OF_WORDS
         clauses += skeleton_clauses(whole, fuzzy_from)

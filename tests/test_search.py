@@ -637,8 +637,9 @@ def test_a_long_texts_second_look_never_asks_for_common_words_alone() -> None:
 def test_a_text_of_more_words_than_a_name_asks_people_for_its_skeleton_as_it_is() -> None:
     """A person's name is a given name and a family name: a text of three words or more (a
     district's name with a slip, "Khlon Mae Lai") asks people's index for its whole skeleton
-    without a slip (one edit from klnml is klnm, the skeleton of 26,081 people's given names at
-    national scale). Two words keep the slip ("Wichai Surachai" for Vichai Surachai); other
+    with no letter left out or changed (one edit from klnml is klnm, the skeleton of 26,081
+    people's given names at national scale; a skeleton of ten letters or more is still asked
+    for by its halves). Two words keep the slip ("Wichai Surachai" for Vichai Surachai); other
     labels' indexes keep it for any number of words."""
     three = text.lucene_query("Khlon Mae Lai", fuzzy=True, person=True)
     assert three is not None
