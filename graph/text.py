@@ -431,6 +431,17 @@ def _typed_units(query: str, asked: Sequence[str]) -> list[tuple[str, str | None
     return units
 
 
+def _name_compact(query: str) -> str:
+    """A person's name as typed, its words run together, without the honorifics and level
+    words at its ends ("นาง บุญเรือน บัวแก้ว": บุญเรือนบัวแก้ว)."""
+    ws = [w for chunk in _PUNCT.split(normalize(query)) if chunk for w in words(chunk)]
+    while ws and ws[0] in OPTIONAL_WORDS:
+        ws.pop(0)
+    while ws and ws[-1] in OPTIONAL_WORDS:
+        ws.pop()
+    return _WILDCARD.sub("", "".join(ws))
+
+
 def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str | None:
     """A Lucene query for a user's search text: all words required, OR the whole text, spaces
     removed, as a prefix of any indexed term. None if nothing is searchable.
@@ -461,24 +472,38 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     # first name's skeleton is shared by tens of thousands of people.
     units = _typed_units(query, asked) if person else [(lucene_term(w), w) for w in asked]
     word_slips = MAX_TYPO_SKELETON + 1 if person else FUZZY_SKELETON
+    # A person's name as it is typed, a given name and a family name: its words run together
+    # are the start of one index term of the person (the whole name, without spaces), and one
+    # term is a few postings where each of its words is thousands ("ณรงค์ บัวแก้ว": the
+    # conjunction 40-60 ms at national scale, the prefix 6-10). So a first look asks for
+    # that prefix only; the words in another order ("บัวแก้ว ณรงค์"), apart, or spelt
+    # another way are asked for by the second look, when the first found nothing: each part
+    # as typed, and the start of the whole name's skeleton in either order (below), not each
+    # part's own skeleton, which a common first name shares with tens of thousands of people
+    # (Prasoet's §prst: 85,546 at national scale, read whole for each such search).
+    name = person and 2 <= len(units) <= MAX_NAME_WORDS and len(_name_compact(query)) >= MIN_PREFIX
     # A slip in any word of a long text (an organization's whole name) would make the query a
     # hundred terms, most of them common words ("community", "village"): a long text is asked
     # for with every word but one instead (below).
     per_word = fuzzy and (len(units) if person else len(required)) <= MAX_FUZZY_WORDS
     for term, w in units:
         alternatives = [term]
-        if per_word and w is not None and fuzzy_word(w):
+        if per_word and not name and w is not None and fuzzy_word(w):
             alternatives += skeleton_clauses(skeleton(w), word_slips)
         parts.append(
             f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
         )
-    clauses.append("(" + " ".join(parts) + ")")
+    if name and not fuzzy:
+        clauses.append(lucene_term(_name_compact(query)) + "*")
+    else:
+        clauses.append("(" + " ".join(parts) + ")")
     # Without wildcard characters: Lucene refuses a prefix query that starts with "*", even an
     # escaped one, unless leading wildcards are allowed (Neo4j allows them, ArcadeDB does not).
     compact = _WILDCARD.sub("", "".join(normalize(query).split()))
     if len(compact) >= MIN_PREFIX or (compact.isdigit() and len(compact) >= 2):
         # Codes are digits: "71" finds Kanchanaburi's districts (71xx) too, and cheaply.
-        clauses.append(lucene_term(compact) + "*")
+        if lucene_term(compact) + "*" not in clauses:
+            clauses.append(lucene_term(compact) + "*")
     elif compact:
         clauses.append(lucene_term(compact))
     if fuzzy and per_word:
@@ -494,6 +519,14 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         else:
             fuzzy_from = FUZZY_SKELETON_OF_WORDS
         clauses += skeleton_clauses(whole, fuzzy_from)
+        if name:
+            # A name's two parts in either order, the second perhaps not typed to its end,
+            # each spelt any way: the start of the whole name's skeleton ("Thiraphong Phrom",
+            # "Phrom Thiraphong": §trpnprm*, of ธีรพงศ์ พร้อมพอชื่นบุญ's §trpnprmpcnbn).
+            for order in (typed, typed[::-1]):
+                sk = skeleton(" ".join(order))
+                if len(sk) >= FUZZY_SKELETON_OF_WORDS:
+                    clauses.append(lucene_term(SKELETON_MARK + sk) + "*")
     elif fuzzy:
         # A long text: every word but one, for each word in turn (the one with the slip is
         # then ranked by graph.search), and its skeleton as it is. A half of a long skeleton

@@ -626,7 +626,7 @@ def test_a_long_texts_second_look_never_asks_for_common_words_alone() -> None:
     assert fuzzy is not None
     assert "+community" not in fuzzy and "+council" not in fuzzy and "()" not in fuzzy, fuzzy
     assert "(+(phaiasn OR " in fuzzy, fuzzy
-    person = text.lucene_query("Ban Nong Bua community (Village No. 5)", fuzzy=False, person=True)
+    person = text.lucene_query("Ban Nong Bua community (Village No. 5)", fuzzy=True, person=True)
     assert person is not None and person.startswith("(+nong +bua) OR "), person
     assert text.rare_words(["nong", "bua", "5"], person=True) == (["nong", "bua"], ["5"])
     # A Thai name's words are never cut for people (they are asked for by chunk).
@@ -773,22 +773,32 @@ def test_a_short_skeleton_of_several_words_is_asked_for_as_it_is() -> None:
 
 
 def test_a_persons_thai_name_is_asked_for_by_the_chunks_typed() -> None:
-    """People's index is asked for each typed chunk of a Thai name (from the start of any of its
-    syllables), not for each syllable: บุญ and แก้ว are in over 100,000 names at national
-    scale 1, and the embedded engine took 450 ms to intersect the four syllables' postings
-    against 70 ms for the two chunks'. Honorifics stay out; other labels keep their words. A
-    Latin word keeps its skeleton for other spellings, but no slip of its own."""
+    """People's index is asked for a name of two typed parts (a given name and a family name)
+    as the start of the whole name's one term at first, honorifics left out: each word of it is
+    in thousands of names at national scale (ณรงค์ 17,349 people, the conjunction 40-60 ms on
+    the embedded engine, the prefix 6-10 ms). Only a second look asks for each typed chunk of a
+    Thai name (from the start of any of its syllables), not for each syllable: บุญ and แก้ว are
+    in over 100,000 names, and the embedded engine took 450 ms to intersect the four
+    syllables' postings against 70 ms for the two chunks'. Other labels keep their words. Other
+    spellings are asked for by the start of the whole name's skeleton, in either order, not by
+    each part's own skeleton (a common first name's is in tens of thousands of names)."""
     typed = "นาง บุญเรือน บัวแก้ว"
     words = text.required_words(typed)
     assert len(words) >= 3  # the syllables the other labels are asked for
-    people = text.lucene_query(typed, fuzzy=False, person=True)
-    assert people is not None and people.startswith("(+บุญเรือน* +บัวแก้ว*) OR ")
-    assert "นาง" not in people.split(" OR ")[0]
+    first = text.lucene_query(typed, fuzzy=False, person=True)
+    assert first == "บุญเรือนบัวแก้ว* OR นางบุญเรือนบัวแก้ว*", first
+    second = text.lucene_query(typed, fuzzy=True, person=True)
+    assert second is not None and second.startswith("(+บุญเรือน* +บัวแก้ว*) OR "), second
     others = text.lucene_query(typed, fuzzy=False)
     assert others is not None and all(f"+{text.lucene_term(w)}" in others for w in words)
     latin = text.lucene_query("Teerapong Promporchuenboon", fuzzy=True, person=True)
-    assert latin is not None and f"+(teerapong OR {text.SKELETON_MARK}trpn)" in latin
-    assert f"{text.TYPO_MARK}trpn " not in latin  # the word's own slips are not asked
+    assert latin is not None and latin.startswith("(+teerapong +promporchuenboon) OR "), latin
+    clauses = latin.split(" OR ")
+    mark = text.SKELETON_MARK
+    assert f"{mark}trpnprmprcnbn*" in clauses and f"{mark}prmprcnbntrpn*" in clauses, clauses
+    assert f"{mark}trpn" not in clauses and f"{text.TYPO_MARK}trpn" not in clauses
+    # One word, or more words than a name has: each word as before.
+    assert text.lucene_query("Teerapong", fuzzy=False, person=True) == "(+teerapong) OR teerapong*"
 
 
 async def test_a_person_is_found_by_the_chunks_in_any_order(kb: EngineUnderTest) -> None:
@@ -798,6 +808,16 @@ async def test_a_person_is_found_by_the_chunks_in_any_order(kb: EngineUnderTest)
     # A slip in one chunk: found through the whole name's skeleton.
     hits = await search(kb.graph, "ธีรพงศ์ พร้อมพอชืนบุญ", labels=["Person"])
     assert ids(hits)[:1] == [THIRAPHONG], ids(hits)
+    # Spelt another way (all of it, or the start of the family name, in either order), and
+    # with an honorific: over every label.
+    for typed in (
+        "Teerapong Promporchuenboon",
+        "Thiraphong Phrom",
+        "Phrom Thiraphong",
+        "นาย ธีรพงศ์ พร้อมพอชื่นบุญ",
+    ):
+        hits = await search(kb.graph, typed)
+        assert ids(hits)[:1] == [THIRAPHONG], (typed, ids(hits))
 
 
 COUNCIL = "สภาองค์กรชุมชนตำบลวังมะนาว"
@@ -938,3 +958,5 @@ async def test_of_namesakes_the_more_connected_comes_first(kb: EngineUnderTest) 
         await kb.graph.write(
             "MATCH (p:Person) WHERE p.id STARTS WITH 'person:test-namesake-' DETACH DELETE p"
         )
+        # The loader counted them in their areas' rollups; the tests after this one read those.
+        await refresh_rollups(kb.graph)
