@@ -456,7 +456,13 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     with it), which made a national-scale search take most of a second. The whole text still
     finds what is being typed ("สมชายใ" finds "สมชาย ใจดี") and any part of a name (through
     the indexed suffixes), and a prefix is only asked for once it is three letters long (two
-    digits for a code)."""
+    digits for a code).
+
+    With ``person`` (people's index), a Thai name is asked for by its typed chunks, and a name
+    of two parts (a given name and a family name) without ``fuzzy`` is asked for only as the
+    parts run together, a prefix (one term, where each part is in thousands of names); with
+    ``fuzzy``, by its parts in any order and the start of its whole skeleton in either order,
+    not by each part's own skeleton."""
     required = required_words(query)
     if not required:
         return None
