@@ -400,6 +400,15 @@ def rare_words(
     return rare, common
 
 
+def _trimmed(ws: list[str]) -> list[str]:
+    """``ws`` without the optional words (honorifics, level words) at either end."""
+    while ws and ws[0] in OPTIONAL_WORDS:
+        ws.pop(0)
+    while ws and ws[-1] in OPTIONAL_WORDS:
+        ws.pop()
+    return ws
+
+
 def _typed_units(query: str, asked: Sequence[str]) -> list[tuple[str, str | None]]:
     """The units a text is asked for by chunk (``lucene_query``'s ``person``): each typed Thai
     chunk of two or more asked words, honorifics and level words at its ends left out, as one
@@ -410,11 +419,7 @@ def _typed_units(query: str, asked: Sequence[str]) -> list[tuple[str, str | None
     units: list[tuple[str, str | None]] = []
     placed: set[str] = set()
     for chunk in _PUNCT.split(normalize(query)):
-        ws = list(words(chunk)) if chunk else []
-        while ws and ws[0] in OPTIONAL_WORDS:
-            ws.pop(0)
-        while ws and ws[-1] in OPTIONAL_WORDS:
-            ws.pop()
+        ws = _trimmed(list(words(chunk))) if chunk else []
         joined = "".join(ws)
         if (
             len(ws) >= 2
@@ -435,11 +440,7 @@ def _name_compact(query: str) -> str:
     """A person's name as typed, its words run together, without the honorifics and level
     words at its ends ("นาง บุญเรือน บัวแก้ว": บุญเรือนบัวแก้ว)."""
     ws = [w for chunk in _PUNCT.split(normalize(query)) if chunk for w in words(chunk)]
-    while ws and ws[0] in OPTIONAL_WORDS:
-        ws.pop(0)
-    while ws and ws[-1] in OPTIONAL_WORDS:
-        ws.pop()
-    return _WILDCARD.sub("", "".join(ws))
+    return _WILDCARD.sub("", "".join(_trimmed(ws)))
 
 
 def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str | None:
@@ -487,7 +488,8 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
     # as typed, and the start of the whole name's skeleton in either order (below), not each
     # part's own skeleton, which a common first name shares with tens of thousands of people
     # (Prasoet's §prst: 85,546 at national scale, read whole for each such search).
-    name = person and 2 <= len(units) <= MAX_NAME_WORDS and len(_name_compact(query)) >= MIN_PREFIX
+    name_compact = _name_compact(query) if person and 2 <= len(units) <= MAX_NAME_WORDS else ""
+    name = len(name_compact) >= MIN_PREFIX
     # A slip in any word of a long text (an organization's whole name) would make the query a
     # hundred terms, most of them common words ("community", "village"): a long text is asked
     # for with every word but one instead (below).
@@ -500,7 +502,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
             f"+({' OR '.join(alternatives)})" if len(alternatives) > 1 else f"+{alternatives[0]}"
         )
     if name and not fuzzy:
-        clauses.append(lucene_term(_name_compact(query)) + "*")
+        clauses.append(lucene_term(name_compact) + "*")
     else:
         clauses.append("(" + " ".join(parts) + ")")
     # Without wildcard characters: Lucene refuses a prefix query that starts with "*", even an
