@@ -143,7 +143,7 @@ def search_text_of(label: str, props: dict[str, Any]) -> str:
             out.extend(value if isinstance(value, list) else [value])
         return out
 
-    return text.search_text(values(names), values(codes))
+    return text.search_text(values(names), values(codes), whole_apart=label == "Person")
 
 
 def _latin_name_of(label: str, props: dict[str, Any]) -> str | None:

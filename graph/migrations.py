@@ -59,6 +59,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         _cypher([]),
         data=reindex_search_text,
     ),
+    Migration(
+        7,
+        "a person's whole name's skeleton marked apart from its words' (graph.text.WHOLE_MARK)",
+        _cypher([]),
+        data=reindex_search_text,
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

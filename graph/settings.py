@@ -33,7 +33,12 @@ class Settings(BaseSettings):
     embedded_host: Literal["127.0.0.1"] = "127.0.0.1"  # never anything but loopback
     bolt_port: int | None = Field(default=None, ge=1, le=65535, description="Free port if unset.")
     http_port: int | None = Field(default=None, ge=1, le=65535, description="Free port if unset.")
-    embedded_heap: str = Field(default="4g", pattern=r"^\d+[mMgG]$")
+    embedded_heap: str = Field(
+        default="auto",
+        pattern=r"^(auto|\d+[mMgG])$",
+        description="Java heap of the embedded engine; auto: 4g, or 6g with a 3.5 GB page "
+        "cache for a database of 1 GB or more on a machine of 16 GB or more.",
+    )
     embedded_jvm_args: list[str] = Field(
         default_factory=list,
         description="Extra JVM options for the embedded engine, as a JSON list: "
