@@ -46,12 +46,41 @@ def _settings() -> Settings:
     return settings
 
 
+class _MigrationBar:
+    """A progress bar for the migrations' data steps, shown only once one reports (a graph
+    already up to date shows nothing): on a national graph such a step is minutes."""
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = _progress()
+            self.bar.start()
+        if step not in self.tasks:
+            self.tasks[step] = self.bar.add_task(f"migration: {step}", total=total)
+        self.bar.update(self.tasks[step], completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 def _run(settings: Settings, work: Callable[[Runtime], Awaitable[T]], *, migrate: bool = True) -> T:
     """Open the engine, run ``work``, close; known errors become one clear line and exit 1."""
 
     async def main() -> T:
-        async with open_runtime(settings, apply_migrations=migrate) as rt:
-            return await work(rt)
+        bar = _MigrationBar()
+        try:
+            async with open_runtime(
+                settings, apply_migrations=migrate, migration_progress=bar
+            ) as rt:
+                bar.close()
+                return await work(rt)
+        finally:
+            bar.close()
 
     try:
         return asyncio.run(main())
@@ -139,7 +168,11 @@ def migrate() -> None:
     settings = _settings()
 
     async def work(rt: Runtime) -> None:
-        applied = await run_migrate(rt.graph, rt.engine)
+        bar = _MigrationBar()
+        try:
+            applied = await run_migrate(rt.graph, rt.engine, bar)
+        finally:
+            bar.close()
         versions = await applied_versions(rt.graph)
         for m in applied:
             console.print(f"applied migration {m.version}: {m.name}")

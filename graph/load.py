@@ -154,13 +154,23 @@ def _latin_name_of(label: str, props: dict[str, Any]) -> str | None:
     return latin_name(label, props["name_th"])
 
 
-async def reindex_search_text(graph: Graph, *, chunk: int = 2_000) -> int:
+# (what is being done, nodes done, nodes in all) of a data migration
+MigrationProgress = Callable[[str, int, int], None]
+_LOG_EVERY = 50_000  # nodes between two log lines of a long migration (kb serve shows no bar)
+
+
+async def reindex_search_text(
+    graph: Graph, *, chunk: int = 2_000, progress: MigrationProgress | None = None
+) -> int:
     """Write ``search_text`` and ``name_latn`` again for every node whose stored ones differ
     from what this code makes of its names (a migration, after the index terms or the
-    romanization changed); return how many nodes were written."""
+    romanization changed); return how many nodes were written. On a national graph this is
+    minutes (831,354 people in about 4.5 on Neo4j): ``progress`` hears of each chunk, and the
+    log of every 50,000 nodes."""
     changed = 0
     for label in SEARCH_TEXT_NAMES:
         ids = [r["id"] for r in await graph.read(nq.ids_of(label))]
+        step = f"search text of {label}"
         for start in range(0, len(ids), chunk):
             rows = await graph.read(nq.search_text_rows(label), ids=ids[start : start + chunk])
             stale = [
@@ -179,6 +189,11 @@ async def reindex_search_text(graph: Graph, *, chunk: int = 2_000) -> int:
             if latin:
                 await graph.write(nq.set_name_latn(label), rows=latin)
             changed += len({row["id"] for row in [*stale, *latin]})
+            done = min(start + chunk, len(ids))
+            if progress:
+                progress(step, done, len(ids))
+            if done < len(ids) and done // _LOG_EVERY > start // _LOG_EVERY:
+                log.info("%s: %d of %d nodes checked", step, done, len(ids))
         log.info("search text of %s: %d nodes checked", label, len(ids))
     return changed
 

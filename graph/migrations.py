@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from graph.db import Graph
 from graph.engine import Engine
 from graph.engine.dialect import FULLTEXT_LABELS, Statement
-from graph.load import reindex_search_text
+from graph.load import MigrationProgress, reindex_search_text
 from graph.queries.load import RECORD_MIGRATION, SCHEMA_VERSION
 from graph.queries.nodes import LOOKUP_INDEXES, UNIQUE_CONSTRAINTS
 from graph.queries.writes import HISTORY_CONSTRAINTS
 
 log = logging.getLogger(__name__)
+
+
+# A migration's data step: the graph, and who hears of its progress (graph.load).
+DataStep = Callable[..., Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Migration:
     name: str
     statements: Callable[[Engine], list[Statement]]
     # Data the migration changes, after its statements (e.g. the search text made again).
-    data: Callable[[Graph], Awaitable[object]] | None = None
+    data: DataStep | None = None
 
 
 def _cypher(texts: list[str]) -> Callable[[Engine], list[Statement]]:
@@ -74,7 +78,9 @@ async def applied_versions(graph: Graph) -> dict[int, str]:
     return {int(r["version"]): r["name"] for r in rows}
 
 
-async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
+async def migrate(
+    graph: Graph, engine: Engine, progress: MigrationProgress | None = None
+) -> list[Migration]:
     """Apply every migration not yet recorded; return those applied now. A full-text index
     that a first load killed in the middle left missing is made again first
     (``Engine.search_indexes_after``)."""
@@ -82,7 +88,7 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
     if FULLTEXT_VERSION in done:
         engine.restore_search_indexes()
     applied = []
-    ran: set[Callable[[Graph], Awaitable[object]]] = set()
+    ran: set[DataStep] = set()
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
@@ -94,7 +100,7 @@ async def migrate(graph: Graph, engine: Engine) -> list[Migration]:
         # A data step writes what this code makes (5 and 6 both write the search text again):
         # once per run is enough, however many pending migrations name it.
         if migration.data is not None and migration.data not in ran:
-            await migration.data(graph)
+            await migration.data(graph, progress=progress)
             ran.add(migration.data)
         await graph.write(
             RECORD_MIGRATION,

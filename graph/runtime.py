@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from graph.db import Graph
 from graph.engine import Engine, engine_from_settings
+from graph.load import MigrationProgress
 from graph.migrations import migrate
 from graph.settings import Settings
 
@@ -21,7 +22,10 @@ class Runtime:
 
 @contextlib.asynccontextmanager
 async def open_runtime(
-    settings: Settings, *, apply_migrations: bool = True
+    settings: Settings,
+    *,
+    apply_migrations: bool = True,
+    migration_progress: MigrationProgress | None = None,
 ) -> AsyncIterator[Runtime]:
     engine = engine_from_settings(settings)
     # The embedded engine starts its JVM on this thread; it takes about two seconds.
@@ -36,7 +40,7 @@ async def open_runtime(
         )
         try:
             if apply_migrations:
-                await migrate(graph, engine)
+                await migrate(graph, engine, migration_progress)
             yield Runtime(settings, engine, graph)
         finally:
             await graph.close()

@@ -912,8 +912,16 @@ async def test_a_node_written_before_the_typo_terms_gets_them(kb: EngineUnderTes
     assert row is not None and text.TYPO_MARK in row["t"]
     old = " ".join(t for t in row["t"].split() if not t.startswith(text.TYPO_MARK))
     await kb.graph.write("MATCH (p:Person {id: $id}) SET p.search_text = $t", id=person, t=old)
+    ticks: list[tuple[str, int, int]] = []
     try:
-        assert await reindex_search_text(kb.graph) == 1
+        changed = await reindex_search_text(
+            kb.graph, chunk=100, progress=lambda *t: ticks.append(t)
+        )
+        assert changed == 1
+        # Each label's progress, chunk by chunk, ends with every node checked (kb shows a bar).
+        people = [t for t in ticks if t[0] == "search text of Person"]
+        assert len(people) >= 2 and people[-1][1] == people[-1][2] > 100, people[-1:]
+        assert [t[1] for t in people] == sorted(t[1] for t in people)
         after = await kb.graph.read_one(
             "MATCH (p:Person {id: $id}) RETURN p.search_text AS t", id=person
         )

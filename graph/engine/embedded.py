@@ -601,19 +601,30 @@ class EmbeddedEngine(Engine):
             return []
         return [f"-Xlog:gc:file={path}:uptime,level,tags:filecount=5,filesize=10m"]
 
-    def _create_server(self, props: Path, password: str, bolt_port: int, http_port: int) -> Any:
-        from arcadedb_embedded import jvm as arcade_jvm
-
+    def _memory(self) -> tuple[str, list[str]]:
         database = _bytes_under(self.dir / "arcadedb")
         heap, memory_args = jvm_memory(
             self.settings.embedded_heap, database, psutil.virtual_memory().total
         )
         log.info(
-            "embedded engine: heap %s%s (database %.1f GB on disk)",
+            "embedded engine: heap %s%s (database %s on disk)",
             heap,
             f", page cache {LARGE_PAGE_CACHE_MB} MB" if memory_args else "",
-            database / 1e9,
+            f"{database / 1e9:.1f} GB" if database >= 1e9 else f"{database / 1e6:.0f} MB",
         )
+        return heap, memory_args
+
+    def _create_server(
+        self,
+        props: Path,
+        password: str,
+        bolt_port: int,
+        http_port: int,
+        memory: tuple[str, list[str]],
+    ) -> Any:
+        from arcadedb_embedded import jvm as arcade_jvm
+
+        heap, memory_args = memory
         arcade_jvm.start_jvm(
             heap_size=heap,
             jvm_args=[
@@ -659,11 +670,12 @@ class EmbeddedEngine(Engine):
             if _port_open(port):
                 raise EngineError(f"port {port} on 127.0.0.1 is already in use")
         started = time.monotonic()
+        memory = self._memory()
         try:
             # The JVM writes its start-up warnings straight to file descriptor 2; they go to
             # the engine's log with the rest of its output, not to the user's terminal.
             with _stderr_to(self.log_dir / "jvm-start.log"):
-                self._server = self._create_server(props, password, bolt_port, http_port)
+                self._server = self._create_server(props, password, bolt_port, http_port, memory)
         except EngineError:
             raise
         except Exception as exc:
