@@ -199,6 +199,13 @@ def romanized_variants(ws: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in out if v.strip()))
 
 
+def typed_parts(text: str) -> list[str]:
+    """The parts a name or a search text is written in, as spaces divide them (a given name
+    and a family name; Thai words within a part are not parts), optional words left out: what
+    decides, on both sides of people's index, whether its whole skeleton is a whole name's."""
+    return [t for t in normalize(text).split() if t not in OPTIONAL_WORDS]
+
+
 def skeleton_terms(name: str, *, whole_apart: bool = False) -> tuple[str, ...]:
     """The skeleton index terms of a name: of the whole name and of each word, in its own
     script and, for Thai, in the romanized one. With ``whole_apart`` (people), the whole
@@ -211,7 +218,7 @@ def skeleton_terms(name: str, *, whole_apart: bool = False) -> tuple[str, ...]:
     if has_thai(norm):
         wholes += romanized_variants(tuple(ws))
         parts += [r for w in ws for r in romanizations(w)]
-    if whole_apart and sum(p not in OPTIONAL_WORDS for p in norm.split()) >= 2:
+    if whole_apart and len(typed_parts(norm)) >= 2:
         marked = [(WHOLE_MARK, f) for f in wholes] + [(SKELETON_MARK, f) for f in parts]
     else:
         marked = [(SKELETON_MARK, f) for f in [*wholes, *parts]]
@@ -551,7 +558,7 @@ def lucene_query(query: str, *, fuzzy: bool = True, person: bool = False) -> str
         # short one of several typed words ("Ban Khuna": bnkn) leaves three letters that one
         # person in six shares at national scale; it is asked for as it is.
         whole = skeleton(" ".join(required))
-        typed = [t for t in normalize(query).split() if t not in OPTIONAL_WORDS]
+        typed = typed_parts(query)
         if len(typed) <= 1:
             fuzzy_from = FUZZY_SKELETON
         elif person and len(typed) > MAX_NAME_WORDS:
