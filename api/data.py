@@ -27,9 +27,10 @@ from graph.writes import Forbidden
 from schema.context import caller_of
 
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes: a 10,000-row workbook is about 1 MB
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX,
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
     "json": "application/json",

@@ -27,13 +27,31 @@ from graph.vocabulary import reading
 # --- paths ---------------------------------------------------------------------------------------
 
 
+_TH_NAMES = ("name_th", "text_th", "title_th")
+_EN_NAMES = ("name_en", "text_en", "title_en", "name_latn")
+
+
+_NAME_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _name_fields(model: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The naming fields a read model has, in the order they are preferred: asking a model for
+    a field it lacks costs two exceptions (pydantic's ``__getattr__``), on every node of a path."""
+    if model not in _NAME_FIELDS:
+        fields = getattr(model, "model_fields", {})
+        _NAME_FIELDS[model] = (
+            tuple(f for f in _TH_NAMES if f in fields),
+            tuple(f for f in _EN_NAMES if f in fields),
+        )
+    return _NAME_FIELDS[model]
+
+
 def display_names(node: Any) -> tuple[str, str]:
     """How a node of any label is named in Thai and in English (romanized Thai, or its id,
     when it has no English name)."""
-    th = getattr(node, "name_th", None) or getattr(node, "text_th", None)
-    th = th or getattr(node, "title_th", None)
-    en = getattr(node, "name_en", None) or getattr(node, "text_en", None)
-    en = en or getattr(node, "title_en", None) or getattr(node, "name_latn", None)
+    th_fields, en_fields = _name_fields(type(node))
+    th = next((v for f in th_fields if (v := getattr(node, f))), None)
+    en = next((v for f in en_fields if (v := getattr(node, f))), None)
     return th or en or node.id, en or th or node.id
 
 
@@ -209,13 +227,14 @@ async def partners(
             for org, _, via in w.chain(target):
                 wanted.update((org, via) if via else (org,))
     found = await any_nodes(graph, sorted(wanted), plans)
+    parts = _PathParts(found)
     return {
         origin: [
             Partner(
                 organization=found[i],
                 hops=w.depth[i],
                 ties=len(w.ties[i]),
-                path=_partner_path(w, i, found),
+                path=_partner_path(w, i, parts),
             )
             for i in keep[origin]
         ]
@@ -223,25 +242,49 @@ async def partners(
     }
 
 
-def _partner_path(w: _Walk, target: str, found: dict[str, Any]) -> Path:
+class _PathParts:
+    """The nodes and steps of a request's partner paths, each made once: the paths to twenty
+    partners share their first steps, and the models are frozen."""
+
+    def __init__(self, found: dict[str, Any]) -> None:
+        self.found = found
+        self._nodes: dict[tuple[str, str], PathNode] = {}
+        self._steps: dict[tuple[str, str, str, bool, str | None], PathStep] = {}
+
+    def node(self, label: str, node_id: str) -> PathNode:
+        key = (label, node_id)
+        if key not in self._nodes:
+            self._nodes[key] = PathNode.of(label, self.found[node_id])
+        return self._nodes[key]
+
+    def step(
+        self, source: str, target: str, type: str, forward: bool, role: str | None = None
+    ) -> PathStep:
+        key = (source, target, type, forward, role)
+        if key not in self._steps:
+            self._steps[key] = PathStep.of(*key)
+        return self._steps[key]
+
+
+def _partner_path(w: _Walk, target: str, parts: _PathParts) -> Path:
     chain = w.chain(target)
     nodes: list[PathNode] = []
     steps: list[PathStep] = []
     first = chain[0][0]
     if first != w.origin:  # the walk began from a person, through an organization of theirs
-        nodes.append(PathNode.of("Person", found[w.origin]))
-        steps.append(PathStep.of(w.origin, first, "MEMBER_OF", True, w.start_role.get(first)))
-    nodes.append(PathNode.of("Organization", found[first]))
+        nodes.append(parts.node("Person", w.origin))
+        steps.append(parts.step(w.origin, first, "MEMBER_OF", True, w.start_role.get(first)))
+    nodes.append(parts.node("Organization", first))
     here = first
     for org, via_label, via in chain[1:]:
-        nodes.append(PathNode.of(via_label, found[via]))
+        nodes.append(parts.node(via_label, via))
         if via_label == "Partnership":
-            steps.append(PathStep.of(here, via, "PARTY_TO", True))
-            steps.append(PathStep.of(via, org, "PARTY_TO", False))
+            steps.append(parts.step(here, via, "PARTY_TO", True))
+            steps.append(parts.step(via, org, "PARTY_TO", False))
         else:
-            steps.append(PathStep.of(here, via, "MEMBER_OF", False))
-            steps.append(PathStep.of(via, org, "MEMBER_OF", True))
-        nodes.append(PathNode.of("Organization", found[org]))
+            steps.append(parts.step(here, via, "MEMBER_OF", False))
+            steps.append(parts.step(via, org, "MEMBER_OF", True))
+        nodes.append(parts.node("Organization", org))
         here = org
     return Path.of(nodes, steps)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -21,7 +22,15 @@ from graph.db import time_limit
 from graph.settings import Settings
 from schema.context import context_getter
 from schema.errors import classify
-from schema.limits import DatabaseRoundTrips, Pricing, QueryCost, alias_rule, depth_rule
+from schema.execution import executor_for
+from schema.limits import (
+    CostCache,
+    DatabaseRoundTrips,
+    Pricing,
+    QueryCost,
+    alias_rule,
+    depth_rule,
+)
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -32,9 +41,13 @@ class KBSchema(strawberry.Schema):
     """The schema, with two policies applied to every operation's result: a time limit
     (TIMEOUT after ``timeout`` seconds) and error codes on every error (schema.errors)."""
 
-    def __init__(self, *args: Any, timeout: float, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, timeout: float, fast_leaves: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timeout = timeout
+        if fast_leaves:
+            # Plain leaf fields completed in one step (schema.execution); which fields those
+            # are is known once the GraphQL schema is built, which is here.
+            self.execution_context_class = executor_for(self._schema)
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
@@ -80,10 +93,14 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_rule(settings.max_query_depth),
     ]
     pricing = Pricing(unpaged_list_size=settings.unpaged_list_size, max_hops=settings.max_hops)
+    # Documents found within the cost limit, kept as the validation cache keeps documents found
+    # valid: a dashboard asks the same few documents with other ids.
+    cost_cache = CostCache(maxsize=256)
     return KBSchema(
         query=Query,
         mutation=Mutation,
         timeout=settings.request_timeout_s,
+        fast_leaves=settings.fast_leaves,
         # Factories, so that every operation gets fresh extension instances.
         extensions=[
             lambda: ParserCache(maxsize=256),
@@ -94,6 +111,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                 max_cost=settings.max_query_cost,
                 max_page_size=settings.max_page_size,
                 pricing=pricing,
+                cache=cost_cache,
             ),
             lambda: DatabaseRoundTrips(trace=settings.trace_statements),
         ],
@@ -111,6 +129,12 @@ class _Router(GraphQLRouter[Any, Any]):
     @property
     def graphql_ide_html(self) -> str:
         return self._ide_html if self._ide_html is not None else super().graphql_ide_html
+
+    def encode_json(self, data: object) -> str:
+        # Thai as UTF-8 rather than \uXXXX escapes (Strawberry's default): a third fewer
+        # bytes for the same answer, at the same cost to encode (measured on a partner list:
+        # 41,099 -> 27,935 bytes, 0.13 ms either way). JSON is UTF-8 by its definition.
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def graphql_router(settings: Settings, *, ide_html: str | None = None) -> GraphQLRouter[Any, Any]:

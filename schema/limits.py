@@ -4,6 +4,8 @@ database round trips it made (reported back in the response's ``extensions``).""
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -230,12 +232,14 @@ class _CostWalk:
                 self.variables[name] = value_from_ast_untyped(definition.default_value)
         self.memo: dict[tuple[str, int, bool], int] = {}
         self.in_progress: set[tuple[str, int, bool]] = set()
+        self.read: set[str] = set()  # the variables the estimate depends on
         self.sizes: list[tuple[FieldNode, str, int]] = []  # fields given a size, to check
 
     def argument(self, field: FieldNode, name: str, parent: GraphQLNamedType | None) -> Any:
         for arg in field.arguments or ():
             if arg.name.value == name:
                 if isinstance(arg.value, VariableNode):
+                    self.read.add(arg.value.name.value)
                     return self.variables.get(arg.value.name.value)
                 return value_from_ast_untyped(arg.value)
         definition = getattr(parent, "fields", {}).get(field.name.value)
@@ -369,9 +373,11 @@ def check_cost(
     max_cost: int,
     max_page_size: int,
     pricing: Pricing,
+    read: set[str] | None = None,
 ) -> int:
     """The highest estimated cost of the document's operations; ``PageSizeExceeded`` for a
-    page above ``max_page_size``, ``TooComplex`` above ``max_cost``."""
+    page above ``max_page_size``, ``TooComplex`` above ``max_cost``. ``read`` gets the names of
+    the variables the estimate depends on."""
     fragments = _fragments(document)
     highest = 0
     for op in document.definitions:
@@ -380,6 +386,8 @@ def check_cost(
         root = schema.get_root_type(op.operation)
         walk = _CostWalk(schema, fragments, variables or {}, op, pricing)
         cost = walk.selection(op.selection_set, root, 0, False)
+        if read is not None:
+            read |= walk.read
         for field, argument, value in walk.sizes:
             if argument == "first" and value > max_page_size:
                 raise PageSizeExceeded(
@@ -395,27 +403,79 @@ def check_cost(
     return highest
 
 
+class CostCache:
+    """Documents already found within the limits, with the values of the variables their
+    estimate read (a page size, a number of hops): the estimate depends on nothing else, so the
+    same document with other ids is not walked again. Made once per schema, like the
+    validation cache; an estimate over the limits is not kept and is made again each time."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple[str, str | None], tuple[frozenset[str], set[str]]] = (
+            OrderedDict()
+        )
+
+    @staticmethod
+    def _values(names: frozenset[str], variables: dict[str, Any] | None) -> str:
+        given = variables or {}
+        return json.dumps([given.get(n) for n in sorted(names)], sort_keys=True, default=repr)
+
+    def passed(self, key: tuple[str, str | None], variables: dict[str, Any] | None) -> bool:
+        entry = self._entries.get(key)
+        if entry is None:
+            return False
+        self._entries.move_to_end(key)
+        names, passed = entry
+        return self._values(names, variables) in passed
+
+    def add(
+        self, key: tuple[str, str | None], names: set[str], variables: dict[str, Any] | None
+    ) -> None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != names:
+            entry = (frozenset(names), set())
+            self._entries[key] = entry
+        if len(entry[1]) < self.maxsize:
+            entry[1].add(self._values(entry[0], variables))
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+
+
 class QueryCost(SchemaExtension):
     """Refuse an operation whose estimated cost is above ``max_cost`` (see ``_CostWalk``), or
     which asks for a page larger than ``max_page_size``: an estimate made before anything runs,
-    once the variables are known."""
+    once the variables are known (or found in ``cache``, made once per schema)."""
 
-    def __init__(self, max_cost: int, max_page_size: int, pricing: Pricing) -> None:
+    def __init__(
+        self,
+        max_cost: int,
+        max_page_size: int,
+        pricing: Pricing,
+        cache: CostCache | None = None,
+    ) -> None:
         self.max_cost = max_cost
         self.max_page_size = max_page_size
         self.pricing = pricing
+        self.cache = cache
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is not None:
-            check_cost(
-                ctx.schema._schema,
-                ctx.graphql_document,
-                ctx.variables,
-                max_cost=self.max_cost,
-                max_page_size=self.max_page_size,
-                pricing=self.pricing,
-            )
+            key = (ctx.query or "", ctx.operation_name)
+            if self.cache is None or ctx.query is None or not self.cache.passed(key, ctx.variables):
+                read: set[str] = set()
+                check_cost(
+                    ctx.schema._schema,
+                    ctx.graphql_document,
+                    ctx.variables,
+                    max_cost=self.max_cost,
+                    max_page_size=self.max_page_size,
+                    pricing=self.pricing,
+                    read=read,
+                )
+                if self.cache is not None and ctx.query is not None:
+                    self.cache.add(key, read, ctx.variables)
         yield
 
 

@@ -7,6 +7,7 @@ variants are reported as skipped, with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -105,29 +106,39 @@ async def kb(
         yield EngineUnderTest(name, settings, rt, env, seeded)
 
 
-@pytest.fixture(scope="session")
-def api(kb: EngineUnderTest) -> Iterator[str]:
-    """The app, served by uvicorn over real HTTP on the engine under test; yields its URL."""
+@contextlib.contextmanager
+def served(settings: Settings, name: str) -> Iterator[str]:
+    """The app on ``settings``, served by uvicorn over real HTTP on a thread of this process
+    (the server configuration ``kb serve`` uses); yields its URL."""
     from api.app import create_app
     from api.server import server_config
 
     port = free_port()
-    app = create_app(kb.settings)
+    app = create_app(settings)
     server = uvicorn.Server(
         server_config(
-            app, kb.settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+            app, settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
         )
     )
-    thread = threading.Thread(target=server.run, name=f"uvicorn-{kb.name}", daemon=True)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{name}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the API server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def api(kb: EngineUnderTest) -> Iterator[str]:
+    """The app, served by uvicorn over real HTTP on the engine under test; yields its URL."""
+    with served(kb.settings, kb.name) as url:
+        yield url
 
 
 @pytest.fixture

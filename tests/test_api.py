@@ -4,6 +4,7 @@ round trips, the committed schema and the README's examples."""
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 import httpx
@@ -308,3 +309,30 @@ def test_a_document_is_validated_once() -> None:
     after = cache.cache_info()
     assert after.misses - before.misses <= 1
     assert after.hits - before.hits >= 2
+
+
+def test_pages_and_large_answers_are_compressed_for_a_client_that_asks(http: httpx.Client) -> None:
+    """Offices and phones on poor connections: the explorer's script and a large answer travel
+    compressed when the client asks (browsers do); Thai travels as UTF-8, not as escapes."""
+    from api.app import STATIC_DIR
+
+    script = (STATIC_DIR / "explorer.js").read_bytes()
+    gzip = {"Accept-Encoding": "gzip"}
+    with http.stream("GET", "/static/explorer.js", headers=gzip) as packed:
+        wire = b"".join(packed.iter_raw())  # what crossed the wire
+    assert packed.status_code == 200 and packed.headers["content-encoding"] == "gzip"
+    assert len(wire) < len(script) / 2
+    assert zlib.decompress(wire, wbits=31) == script  # as the browser unpacks it
+    assert "accept-encoding" in packed.headers["vary"].lower()
+    plain = http.get("/static/explorer.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == script
+    font = http.get("/static/fonts/sarabun-thai-400-normal.woff2", headers=gzip)
+    assert font.status_code == 200 and "content-encoding" not in font.headers  # packed already
+    query = "{ areas(level: [province], first: 100) { nodes { code nameTh nameEn } } }"
+    answer = http.post("/graphql", json={"query": query}, headers=gzip)
+    assert answer.headers["content-encoding"] == "gzip"
+    text = answer.content.decode("utf-8")
+    assert "กรุงเทพมหานคร" in text and "\\u0e" not in text
+    assert len(answer.json()["data"]["areas"]["nodes"]) == 77
+    small = http.post("/graphql", json={"query": "{ __typename }"}, headers=gzip)
+    assert "content-encoding" not in small.headers  # under 1 KB: not worth it

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import LiteralString
@@ -15,7 +13,6 @@ from typing import LiteralString
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
 from rich.progress import Progress
 from typer.testing import CliRunner
 
@@ -32,8 +29,7 @@ from bench.run import Options, question_mix
 from bench.sampling import sample_inputs
 from bench.stats import Latency, percentile, ratio, summarize
 from graph.db import Graph
-from graph.engine.embedded import free_port
-from tests.conftest import EngineUnderTest
+from tests.conftest import EngineUnderTest, served
 
 ROOT = Path(__file__).parent.parent
 
@@ -281,23 +277,8 @@ def test_a_kept_graph_to_measure_must_be_an_embedded_data_directory(tmp_path: Pa
 @pytest.fixture(scope="module")
 def traced_api(kb: EngineUnderTest) -> Iterator[str]:
     """The app with statement tracing on (the benchmark's setting), over real HTTP."""
-    from api.app import create_app
-
-    port = free_port()
-    app = create_app(kb.settings.model_copy(update={"trace_statements": True}))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-bench", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served(kb.settings.model_copy(update={"trace_statements": True}), "bench") as url:
+        yield url
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -144,6 +144,42 @@ def test_a_variables_default_page_size_is_checked(http: httpx.Client) -> None:
     assert error_codes(body) == ["PAGE_SIZE_EXCEEDED"]
 
 
+def test_a_document_found_within_the_limits_is_checked_again_for_other_values(
+    http: httpx.Client,
+) -> None:
+    """The estimate of a document is kept with the values of the variables it read (schema.limits
+    .CostCache): the same document with another page size or hops is estimated again, with
+    other ids it is not (and answers the same)."""
+    pages = "query($n: Int!, $k: [OrganizationKind!]) { organizations(first: $n, kind: $k) { totalCount } }"
+    hops = """query($of: ID!, $h: Int!) { organizations(first: 100) { nodes {
+        partners(hops: $h, first: 100) { organization { partners(within: $of, first: 100) { hops } } } } } }"""
+    for _ in range(2):  # the second time, from the cache where it may be
+        assert "errors" not in gql(http, pages, {"n": 10, "k": None})
+        assert error_codes(gql(http, pages, {"n": 5000, "k": None})) == ["PAGE_SIZE_EXCEEDED"]
+        assert "errors" not in gql(http, pages, {"n": 10, "k": ["savings_group"]})
+        assert error_codes(gql(http, hops, {"of": "area:th", "h": 4})) == ["QUERY_TOO_COMPLEX"]
+    a = gql(http, pages, {"n": 7, "k": ["savings_group"]})
+    b = gql(http, pages, {"n": 7, "k": ["welfare_fund"]})
+    assert "errors" not in a and "errors" not in b
+    assert error_codes(gql(http, pages, {"n": 101, "k": ["welfare_fund"]})) == [
+        "PAGE_SIZE_EXCEEDED"
+    ]
+
+
+def test_the_cost_cache_keeps_what_the_estimate_read() -> None:
+    from schema.limits import CostCache
+
+    cache = CostCache(maxsize=2)
+    key = ("query($n: Int) { x }", None)
+    assert not cache.passed(key, {"n": 1})
+    cache.add(key, {"n"}, {"n": 1, "id": "a"})
+    assert cache.passed(key, {"n": 1, "id": "b"})  # another id: the same estimate
+    assert not cache.passed(key, {"n": 2, "id": "a"})  # another page size: estimated again
+    for i in range(3):
+        cache.add((f"q{i}", None), set(), {})
+    assert not cache.passed(key, {"n": 1})  # the least recently used went first
+
+
 def _cursor(key: object, node_id: object = "org:codi") -> str:
     return base64.urlsafe_b64encode(json.dumps([key, node_id]).encode()).decode()
 
