@@ -363,6 +363,15 @@ class GraphEdge(ReadModel):
     start_on: dt.date | None  # when the relationship holds (memberships), where it is stored
     end_on: dt.date | None
 
+    # The same ends by the names Cytoscape.js and vis-network give them (the API's `from`, `to`).
+    @property
+    def from_(self) -> str:
+        return self.source
+
+    @property
+    def to(self) -> str:
+        return self.target
+
 
 class Neighbourhood(ReadModel):
     root: str

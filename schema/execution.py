@@ -32,6 +32,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from graph.read import ReadModel
+
 
 class Leaf(NamedTuple):
     attribute: str  # the Python attribute the field reads
@@ -70,6 +72,14 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._no_middleware = manager is None or not manager.middlewares
+        # graphql-core asks of every value whether it is awaitable; for a read model the answer
+        # is no, known from its class instead of a failed ``__await__`` lookup (an exception).
+        asked = self.is_awaitable
+
+        def is_awaitable(value: Any) -> bool:
+            return False if isinstance(value, ReadModel) else asked(value)
+
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
 
     def execute_field(
         self,

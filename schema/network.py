@@ -107,14 +107,9 @@ class GraphEdge:
     id: strawberry.ID
     source: strawberry.ID
     target: strawberry.ID
-
-    @strawberry.field(name="from")
-    def from_(self, root: strawberry.Parent[network.GraphEdge]) -> strawberry.ID:
-        return strawberry.ID(root.source)
-
-    @strawberry.field
-    def to(self, root: strawberry.Parent[network.GraphEdge]) -> strawberry.ID:
-        return strawberry.ID(root.target)
+    # The read model's own properties: plain fields, read as a name is (schema.execution).
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
 
 
 @strawberry.experimental.pydantic.type(
