@@ -92,16 +92,17 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
         node = field_details_list[0].node
         leaf = self.leaves.get((parent_type.name, node.name.value))
         if leaf is not None and not node.arguments and self._no_middleware:
-            value = getattr(source, leaf.attribute, Undefined)
-            if value is None and not leaf.non_null:
-                return None
-            if value is not None and value is not Undefined:
-                try:
+            serialized: Any = Undefined
+            try:
+                value = getattr(source, leaf.attribute, Undefined)
+                if value is None and not leaf.non_null:
+                    return None
+                if value is not None and value is not Undefined:
                     serialized = leaf.serialize(value)
-                except Exception:  # graphql-core's own way below reports it
-                    serialized = None
-                if serialized is not None and serialized is not Undefined:
-                    return serialized
+            except Exception:  # graphql-core's own way below reports it where it belongs
+                serialized = Undefined
+            if serialized is not None and serialized is not Undefined:
+                return serialized
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

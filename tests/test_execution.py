@@ -4,10 +4,12 @@ byte, as graphql-core's own way: the same documents to two servers of the same g
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 
 import httpx
 import pytest
+import strawberry
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 
 from bench.questions import QUESTIONS
@@ -15,7 +17,7 @@ from bench.sampling import sample_inputs
 from graph.registry import NODE_LABELS
 from graph.settings import Settings
 from schema.app import build_schema
-from schema.execution import LeafFastExecutor, plain_leaves
+from schema.execution import LeafFastExecutor, executor_for, plain_leaves
 from tests.conftest import CONTACT_TOKEN, EngineUnderTest, served
 
 
@@ -85,3 +87,64 @@ async def test_fast_leaves_answer_byte_for_byte_as_graphql_core(
                 assert fast.content == slow.content, (document, variables)
                 compared += 1
     assert compared >= 2 * (len(QUESTIONS) + len(NODE_LABELS))
+
+
+class _Colour(enum.Enum):
+    red = "red"
+
+
+@strawberry.type
+class _Item:
+    name: str
+    note: str | None
+    count: int
+    colour: _Colour
+
+
+class _Broken:
+    """Reading its name raises, as a property may."""
+
+    note = None
+    count = 1
+    colour = _Colour.red
+
+    @property
+    def name(self) -> str:
+        raise RuntimeError("disk on fire")
+
+
+_ROWS: list[object] = [
+    _Item(name="ก", note=None, count=1, colour=_Colour.red),
+    _Item(name=None, note="x", count=2, colour=_Colour.red),  # type: ignore[arg-type]
+    _Item(name="ข", note=None, count="many", colour=_Colour.red),  # type: ignore[arg-type]
+    _Item(name="ค", note=None, count=3, colour="blue"),  # type: ignore[arg-type]
+    _Broken(),
+]
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def items(self) -> list[_Item | None]:
+        return _ROWS  # type: ignore[return-value]
+
+
+async def test_a_value_the_short_way_cannot_complete_gets_graphql_cores_error() -> None:
+    """A null in a non-null field, a value its type does not serialize, an attribute that
+    raises: each gives the error, path and partial answer graphql-core gives without it."""
+    document = "{ items { name note count colour } }"
+    plain = strawberry.Schema(query=_Query)
+    fast = strawberry.Schema(query=_Query)
+    fast.execution_context_class = executor_for(fast._schema)
+    assert ("Item", "name") in fast.execution_context_class.leaves  # type: ignore[attr-defined]
+    a = await plain.execute(document)
+    b = await fast.execute(document)
+    assert a.data == b.data
+    assert a.data is not None and a.data["items"][0] == {
+        "name": "ก",
+        "note": None,
+        "count": 1,
+        "colour": "red",
+    }
+    assert [e.formatted for e in a.errors or []] == [e.formatted for e in b.errors or []]
+    assert len(a.errors or []) == 4  # the null name, "many", "blue", the attribute that raised
