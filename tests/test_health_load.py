@@ -3,7 +3,7 @@ the limits accept, `/health` still answers at once, from a real `kb serve` proce
 
 Before api/offload.py, GraphQL ran on the server's one event loop and `/health` waited behind it:
 5.7 s at the median with 5 such clients (bench/results/hostile/merged-11.md). The bounds below
-are generous (half a second at the median, where each loaded request takes seconds), so that
+are generous (half a second at the median, where each loaded request takes more than a second), so that
 only the contrast is tested, not the machine's speed.
 
 The embedded engine only: what is tested is the server's event loop, which is the same whatever
@@ -87,8 +87,10 @@ def test_health_answers_at_once_while_clients_send_the_heaviest_request(tmp_path
     )
     print(f"\n{figures}")
     assert {status for _, status in heavy} <= {200}, heavy
-    # The load is real: each heavy request takes seconds while the clients share the server.
-    assert statistics.median(loaded) > 1.5, figures
+    # The load is real: each heavy request holds the server for at least twice the median
+    # /health is allowed below, so a /health queued behind them would fail it (1.38 s at the
+    # median on 8 December, once plain fields were completed in one step; 2-3 s before).
+    assert statistics.median(loaded) > 1.0, figures
     # Behind the requests (before api/offload.py): 4 samples in 11 s, median 2.8 s, max 4.9 s,
     # and 503 ENGINE_TIMEOUT for an engine that was only busy.
     assert len(waits) >= 20, figures
