@@ -462,8 +462,10 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is not None:
+            # A document is known by its text; without one (never, over HTTP) nothing is kept.
+            cache = self.cache if ctx.query is not None else None
             key = (ctx.query or "", ctx.operation_name)
-            if self.cache is None or ctx.query is None or not self.cache.passed(key, ctx.variables):
+            if cache is None or not cache.passed(key, ctx.variables):
                 read: set[str] = set()
                 check_cost(
                     ctx.schema._schema,
@@ -474,8 +476,8 @@ class QueryCost(SchemaExtension):
                     pricing=self.pricing,
                     read=read,
                 )
-                if self.cache is not None and ctx.query is not None:
-                    self.cache.add(key, read, ctx.variables)
+                if cache is not None:
+                    cache.add(key, read, ctx.variables)
         yield
 
 
