@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from graph import backup as bk
+from graph.engine.dialect import ARCADEDB
 from graph.runtime import open_runtime
 from tests.conftest import NEO4J_PASSWORD, NEO4J_URI, WIPE_BATCH, EngineUnderTest, settings_for
-from tests.test_engine import _kb
+from tests.test_engine import _kb, _organizations_found
 
 # Everything but the database's own records (its migrations, the seed's state).
 WIPE_CONTENT = (
@@ -67,6 +68,28 @@ async def test_backup_restore_backup_gives_the_same_bytes(
     assert done.returncode == 0, done.stderr
     counts = await kb.graph.read("MATCH (a:Area {id: 'area:TH'}) RETURN a.rollup_people AS people")
     assert json.loads(done.stdout) == counts
+
+    # Its full-text indexes were built once after the importer's writing (the bulk path of a
+    # first load): a word of an organization's name finds as many there as here.
+    row = await kb.graph.read_one(
+        "MATCH (o:Organization) WHERE o.search_text IS NOT NULL "
+        "RETURN o.search_text AS text ORDER BY o.id LIMIT 1"
+    )
+    assert row is not None
+    term = row["text"].split()[0]
+    found = await _organizations_found(kb, term)
+    assert found >= 1
+    done = _kb(
+        env,
+        "query",
+        "CALL db.index.fulltext.queryNodes($index, $term) YIELD node RETURN count(node) AS n",
+        "-p",
+        f"index={ARCADEDB.fulltext_index_name('Organization')}",
+        "-p",
+        f"term={term}",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"n": found}]
 
 
 async def test_a_backup_moves_between_engines_unchanged(

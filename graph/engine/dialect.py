@@ -8,6 +8,7 @@ they see the same tokens and return the same candidates.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,7 +26,8 @@ class Statement:
 
 # --- ArcadeDB: full-text indexes exist only in its SQL dialect, on a declared property, and are
 # named after their type and property. ------------------------------------------------------------
-_ARCADEDB_ANALYZER = '{"analyzer": "org.apache.lucene.analysis.core.WhitespaceAnalyzer"}'
+ARCADEDB_ANALYZER_CLASS = "org.apache.lucene.analysis.core.WhitespaceAnalyzer"
+_ARCADEDB_ANALYZER = json.dumps({"analyzer": ARCADEDB_ANALYZER_CLASS})
 # The index alone, also made again after a first load that built it last (EmbeddedEngine).
 ARCADEDB_FULLTEXT_INDEX: dict[str, Statement] = {
     label: Statement(
