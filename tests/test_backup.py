@@ -19,7 +19,7 @@ from graph import backup as bk
 from graph.engine.dialect import ARCADEDB
 from graph.runtime import open_runtime
 from tests.conftest import NEO4J_PASSWORD, NEO4J_URI, WIPE_BATCH, EngineUnderTest, settings_for
-from tests.test_engine import _kb, _organizations_found
+from tests.test_engine import _kb, an_organizations_word
 
 # Everything but the database's own records (its migrations, the seed's state).
 WIPE_CONTENT = (
@@ -71,14 +71,7 @@ async def test_backup_restore_backup_gives_the_same_bytes(
 
     # Its full-text indexes were built once after the importer's writing (the bulk path of a
     # first load): a word of an organization's name finds as many there as here.
-    row = await kb.graph.read_one(
-        "MATCH (o:Organization) WHERE o.search_text IS NOT NULL "
-        "RETURN o.search_text AS text ORDER BY o.id LIMIT 1"
-    )
-    assert row is not None
-    term = row["text"].split()[0]
-    found = await _organizations_found(kb, term)
-    assert found >= 1
+    term, found = await an_organizations_word(kb)
     done = _kb(
         env,
         "query",

@@ -133,14 +133,9 @@ async def _organizations_found(kb: EngineUnderTest, term: str) -> int:
     return int(rows[0]["n"])
 
 
-async def test_full_text_indexes_built_after_a_first_load_are_there_again_however_it_ends(
-    kb: EngineUnderTest,
-) -> None:
-    """A first load through the importer drops the full-text indexes and builds them once at
-    the end; if the process is killed in between, the next start's migrations build them."""
-    _embedded_only(kb)
-    engine = kb.runtime.engine
-    name = engine.dialect.fulltext_index_name("Organization")
+async def an_organizations_word(kb: EngineUnderTest) -> tuple[str, int]:
+    """The first word of an organization's search text, and how many its full-text index finds
+    (at least that one)."""
     row = await kb.graph.read_one(
         "MATCH (o:Organization) WHERE o.search_text IS NOT NULL "
         "RETURN o.search_text AS text ORDER BY o.id LIMIT 1"
@@ -149,6 +144,18 @@ async def test_full_text_indexes_built_after_a_first_load_are_there_again_howeve
     term = row["text"].split()[0]
     found = await _organizations_found(kb, term)
     assert found >= 1
+    return term, found
+
+
+async def test_full_text_indexes_built_after_a_first_load_are_there_again_however_it_ends(
+    kb: EngineUnderTest,
+) -> None:
+    """A first load through the importer drops the full-text indexes and builds them once at
+    the end; if the process is killed in between, the next start's migrations build them."""
+    _embedded_only(kb)
+    engine = kb.runtime.engine
+    name = engine.dialect.fulltext_index_name("Organization")
+    term, found = await an_organizations_word(kb)
 
     with engine.search_indexes_after():
         assert name not in await _index_names(kb)  # what the load writes is not indexed yet
