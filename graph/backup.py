@@ -396,12 +396,13 @@ def _bulk_load(engine: Engine, parsed: _Parsed, progress: Progress | None) -> bo
     includes building them; a restore killed before the end leaves them missing until the next
     start's migrations make them."""
     with engine.search_indexes_after():
-        written = engine.bulk_create(parsed.nodes, parsed.rels, progress)
-        if written and progress is not None:
+        if not engine.bulk_create(parsed.nodes, parsed.rels, progress):
+            return False
+        if progress is not None:
             progress("building the search indexes", 0, 1)
-    if written and progress is not None:
+    if progress is not None:
         progress("building the search indexes", 1, 1)
-    return written
+    return True
 
 
 async def bulk_create(

@@ -28,20 +28,17 @@ class Statement:
 # named after their type and property. ------------------------------------------------------------
 ARCADEDB_ANALYZER_CLASS = "org.apache.lucene.analysis.core.WhitespaceAnalyzer"
 _ARCADEDB_ANALYZER = json.dumps({"analyzer": ARCADEDB_ANALYZER_CLASS})
-# The index alone, also made again after a first load that built it last (EmbeddedEngine).
-ARCADEDB_FULLTEXT_INDEX: dict[str, Statement] = {
-    label: Statement(
-        "sql",
-        f"CREATE INDEX IF NOT EXISTS ON {label} (search_text) FULL_TEXT METADATA "
-        + _ARCADEDB_ANALYZER,
-    )
-    for label in FULLTEXT_LABELS
-}
+# The migrations make each index on an empty type; after a bulk load EmbeddedEngine builds the
+# same index (this analyzer) through the engine's index builder.
 ARCADEDB_FULLTEXT_DDL: dict[str, list[Statement]] = {
     label: [
         Statement("sql", f"CREATE VERTEX TYPE {label} IF NOT EXISTS"),
         Statement("sql", f"CREATE PROPERTY {label}.search_text IF NOT EXISTS STRING"),
-        ARCADEDB_FULLTEXT_INDEX[label],
+        Statement(
+            "sql",
+            f"CREATE INDEX IF NOT EXISTS ON {label} (search_text) FULL_TEXT METADATA "
+            + _ARCADEDB_ANALYZER,
+        ),
     ]
     for label in FULLTEXT_LABELS
 }
